@@ -1,0 +1,1 @@
+"""seh-stops: Dagster code location and library code."""

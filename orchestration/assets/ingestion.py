@@ -1,0 +1,116 @@
+"""Stage 1, ingestion: LPZ export days into the raw layer of the warehouse."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dagster import (
+    AssetExecutionContext,
+    BackfillPolicy,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from orchestration import settings
+from orchestration.lpz.contract import DATA_FILES
+from orchestration.lpz.export_day import ExportDay, ExportDayNotLoadable, verify_export_day
+from orchestration.lpz.loader import LoadResult, load_export_day
+from orchestration.partitions import export_days
+from orchestration.resources import ExportSourceResource, WarehouseResource
+
+
+@asset(
+    partitions_def=export_days,
+    backfill_policy=BackfillPolicy.single_run(),
+    group_name="ingestion",
+    kinds={"python", "duckdb"},
+    owners=["team:lnaz-data"],
+    description=(
+        "One LPZ export day (seh_locaties.csv, seh_statusmutaties.csv, manifest.json) verified "
+        "against its manifest, archived as received and loaded into the warehouse's raw schema "
+        "with lineage. A range of days is one run; if any day of the range is missing or "
+        "incomplete, nothing is loaded and the run says which day and why. A correction (later "
+        "gegenereerd_op) becomes the day's current version; the older one stays archived."
+    ),
+)
+def lpz_export_day(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    export_source: ExportSourceResource,
+) -> MaterializeResult:
+    source = export_source.open()
+    days = [date.fromisoformat(key) for key in context.partition_keys]
+    verified, problems = verify_days(source, days)
+    if problems:
+        raise Failure(
+            description=(
+                f"{len(problems)} of {len(days)} export day(s) cannot be loaded, so nothing was "
+                "loaded: " + "; ".join(str(problem) for problem in problems) + ". Load the "
+                "complete days on their own, and these once the LPZ publishes them complete."
+            ),
+            metadata={"not_loadable": {p.day.isoformat(): p.reason for p in problems}},
+        )
+    results = []
+    with warehouse.write_connection() as con:
+        for export_day in verified:
+            result = load_export_day(con, export_day, settings.archive_dir())
+            context.log.info(_describe(result))
+            results.append(result)
+    return MaterializeResult(metadata=load_metadata(results))
+
+
+def verify_days(source, days: list[date]) -> tuple[list[ExportDay], list[ExportDayNotLoadable]]:
+    """Verify every day first, so that a range loads either completely or not at all."""
+    verified, problems = [], []
+    for day in days:
+        try:
+            verified.append(verify_export_day(source, day))
+        except ExportDayNotLoadable as problem:
+            problems.append(problem)
+    return verified, problems
+
+
+def load_metadata(results: list[LoadResult]) -> dict[str, object]:
+    """What the UI shows after a load: outcomes, and rows loaded and quarantined per file."""
+    metadata: dict[str, object] = {
+        "export_days": len(results),
+        "outcomes": MetadataValue.json(
+            {outcome: sum(r.outcome.value == outcome for r in results)
+             for outcome in ("loaded", "replaced", "unchanged", "stale")}
+        ),
+    }
+    for name in DATA_FILES:
+        stem = name.removesuffix(".csv")
+        metadata[f"rows_loaded/{stem}"] = sum(r.rows.get(name, 0) for r in results)
+        metadata[f"rows_quarantined/{stem}"] = sum(r.quarantined.get(name, 0) for r in results)
+    metadata["per_day"] = MetadataValue.md(_per_day_table(results))
+    return metadata
+
+
+def _describe(result: LoadResult) -> str:
+    if result.outcome.value in ("unchanged", "stale"):
+        return (
+            f"{result.day}: version {result.version_id} {result.outcome.value}; "
+            f"current version stays {result.current_version_id}"
+        )
+    counts = ", ".join(
+        f"{name}: {result.rows[name]} rows, {result.quarantined[name]} quarantined"
+        for name in DATA_FILES
+    )
+    return f"{result.day}: {result.outcome.value} {result.version_id} ({counts})"
+
+
+def _per_day_table(results: list[LoadResult]) -> str:
+    lines = [
+        "| export day | outcome | locaties rows | mutaties rows | quarantined |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results:
+        quarantined = sum(r.quarantined.values())
+        lines.append(
+            f"| {r.day} | {r.outcome.value} | {r.rows.get(DATA_FILES[0], '')} | "
+            f"{r.rows.get(DATA_FILES[1], '')} | {quarantined} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""Reading one export CSV file the way contract sections 1 and 8 define it.
+
+UTF-8 (a BOM is allowed), ``;`` separator, RFC 4180 quoting, CRLF or LF, first line the
+header, columns matched by header name in any order, extra columns ignored. A file that cannot
+be read as a whole (bad encoding, broken quoting, a missing or repeated contract column) makes
+the export day incomplete: :class:`UnreadableFile`. A single record with another field count
+than the header is not fatal: it is returned as a malformed record for the quarantine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read under the contract; the day that holds it is incomplete."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One CSV record: where it starts in the file and its values by contract column."""
+
+    line_number: int  # physical line where the record starts (the header is line 1)
+    record_number: int  # 1-based position among the data records
+    values: tuple[str, ...]  # in the order of the contract's columns
+
+
+@dataclass(frozen=True)
+class MalformedRecord:
+    """A record whose field count differs from the header's (quarantined as malformed_row)."""
+
+    line_number: int
+    record_number: int
+    fields: tuple[str, ...]
+    expected_fields: int
+
+    @property
+    def detail(self) -> str:
+        return f"expected {self.expected_fields} fields, got {len(self.fields)}"
+
+    @property
+    def fields_json(self) -> str:
+        return json.dumps(list(self.fields), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A readable export file: its well-formed and its malformed records."""
+
+    name: str
+    records: list[Record] = field(default_factory=list)
+    malformed: list[MalformedRecord] = field(default_factory=list)
+
+    @property
+    def record_count(self) -> int:
+        """Data records, header and blank lines excluded: what the manifest's ``rijen`` counts."""
+        return len(self.records) + len(self.malformed)
+
+
+def parse_export_csv(name: str, content: bytes, columns: tuple[str, ...]) -> ParsedFile:
+    """Parse ``content`` of the export file ``name`` against its contract ``columns``.
+
+    Raises :class:`UnreadableFile` with a message that names the file and the problem.
+    """
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"{name}: not valid UTF-8 (byte {exc.start})") from exc
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=True)
+    try:
+        header, positions = _read_header(name, reader, columns)
+        parsed = ParsedFile(name=name)
+        line_after_previous = reader.line_num + 1
+        for fields in reader:
+            start, line_after_previous = line_after_previous, reader.line_num + 1
+            if not fields:  # a blank line is not a record
+                continue
+            number = parsed.record_count + 1
+            if len(fields) != len(header):
+                parsed.malformed.append(MalformedRecord(start, number, tuple(fields), len(header)))
+            else:
+                values = tuple(fields[position] for position in positions)
+                parsed.records.append(Record(start, number, values))
+    except csv.Error as exc:
+        raise UnreadableFile(f"{name}: broken quoting near line {reader.line_num} ({exc})") from exc
+    return parsed
+
+
+def _read_header(
+    name: str, reader: "csv._reader", columns: tuple[str, ...]
+) -> tuple[list[str], list[int]]:
+    """The header and, for each contract column, its position in the header."""
+    header = next(reader, None)
+    while header == []:  # leading blank lines
+        header = next(reader, None)
+    if header is None:
+        raise UnreadableFile(f"{name}: the file is empty (no header line)")
+    repeated = sorted({column for column in columns if header.count(column) > 1})
+    if repeated:
+        raise UnreadableFile(f"{name}: header repeats column(s) {', '.join(repeated)}")
+    missing = [column for column in columns if column not in header]
+    if missing:
+        raise UnreadableFile(f"{name}: header lacks column(s) {', '.join(missing)}")
+    return header, [header.index(column) for column in columns]

@@ -1,0 +1,126 @@
+"""Running the pipeline through Dagster without the UI (what ``seh-stops run`` does).
+
+The work is split in the runs Dagster requires: the daily-partitioned ingestion can only be
+materialized in a run of its own (one run per contiguous range of loadable days, thanks to its
+single-run backfill policy), then one run rebuilds everything downstream with dbt. Runs execute
+in this process but are recorded in the data dir's Dagster instance, so they show in the UI.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dagster import DagsterInstance, DagsterRunStatus, ExecuteInProcessResult
+
+from orchestration import settings
+from orchestration.assets.ingestion import verify_days
+from orchestration.lpz.export_day import ExportDayNotLoadable
+from orchestration.lpz.source import open_source
+
+Progress = Callable[[str], None]
+
+
+class PipelineFailed(RuntimeError):
+    """A Dagster run of the pipeline failed; the message says which step and why."""
+
+
+@dataclass
+class RunSummary:
+    """What a pipeline invocation did, for the CLI's closing summary."""
+
+    days_loaded: list[date] = field(default_factory=list)
+    not_loadable: list[ExportDayNotLoadable] = field(default_factory=list)
+    run_ids: list[str] = field(default_factory=list)
+    materialized: int = 0
+    checks_passed: int = 0
+    checks_failed: list[str] = field(default_factory=list)
+
+
+def instance() -> DagsterInstance:
+    """The data dir's Dagster instance, with the repository's ``dagster.yaml`` in place."""
+    home = settings.dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(settings.REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    return DagsterInstance.from_config(str(home))
+
+
+def run_pipeline(
+    source_location: str,
+    first: date | None = None,
+    last: date | None = None,
+    progress: Progress = print,
+) -> RunSummary:
+    """Load the export days found at the source (or in ``first..last``), then run dbt."""
+    from orchestration.definitions import defs  # loads the dbt manifest: only when running
+
+    source = open_source(source_location)
+    days = _days_to_load(source.list_days(), first, last)
+    progress(f"Verifying {len(days)} export day(s) at {source.describe()} ...")
+    verified, problems = verify_days(source, days)
+    summary = RunSummary(not_loadable=problems)
+    for problem in problems:
+        progress(f"  not loaded: {problem}")
+
+    with instance() as dagster_instance:
+        ingest = defs.resolve_job_def("ingest_export_days")
+        for block in _contiguous_blocks([export_day.day for export_day in verified]):
+            progress(f"Loading export days {block[0]} .. {block[-1]} ({len(block)} days) ...")
+            result = ingest.execute_in_process(
+                instance=dagster_instance,
+                tags={
+                    "dagster/asset_partition_range_start": block[0].isoformat(),
+                    "dagster/asset_partition_range_end": block[-1].isoformat(),
+                },
+                raise_on_error=False,
+            )
+            _record(summary, result, "ingestion")
+            summary.days_loaded.extend(block)
+        progress("Running dbt build (staging, episodes, marts, tests) ...")
+        result = defs.resolve_job_def("transform").execute_in_process(
+            instance=dagster_instance, raise_on_error=False
+        )
+        _record(summary, result, "dbt build")
+    return summary
+
+
+def _days_to_load(available: list[date], first: date | None, last: date | None) -> list[date]:
+    """All days at the source, or every day of the asked range (absent ones are reported)."""
+    if first is None and last is None:
+        return available
+    start = first or (available[0] if available else last)
+    end = last or (available[-1] if available else first)
+    if start is None or end is None or start > end:
+        return []
+    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+
+
+def _contiguous_blocks(days: list[date]) -> list[list[date]]:
+    """Consecutive days grouped together: one ingestion run covers one partition range."""
+    blocks: list[list[date]] = []
+    for day in sorted(days):
+        if blocks and day - blocks[-1][-1] == timedelta(days=1):
+            blocks[-1].append(day)
+        else:
+            blocks.append([day])
+    return blocks
+
+
+def _record(summary: RunSummary, result: ExecuteInProcessResult, step: str) -> None:
+    """Add a run's outcome to the summary; raise :class:`PipelineFailed` when it failed."""
+    summary.run_ids.append(result.run_id)
+    summary.materialized += len(result.get_asset_materialization_events())
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            summary.checks_passed += 1
+        else:
+            key = evaluation.asset_check_key
+            summary.checks_failed.append(f"{key.asset_key.to_user_string()}: {key.name}")
+    if result.dagster_run.status != DagsterRunStatus.SUCCESS:
+        failures = [
+            event.message or "" for event in result.all_events if event.is_failure
+        ]
+        detail = failures[-1] if failures else "see the run in the Dagster UI"
+        raise PipelineFailed(f"{step} failed (run {result.run_id}): {detail}")

@@ -1,0 +1,71 @@
+"""Where seh-stops keeps its state: the data dir and the paths inside it.
+
+Everything the pipeline writes lives under one data dir (default ``./data``, or the
+``SEH_DATA_DIR`` environment variable): the DuckDB warehouse, the raw archive, Dagster's
+instance. dbt runs as a subprocess that reads ``SEH_WAREHOUSE_PATH`` from the environment, so
+the absolute paths are exported once here and every process agrees on the same files, whatever
+its working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DATA_DIR_ENV = "SEH_DATA_DIR"
+WAREHOUSE_PATH_ENV = "SEH_WAREHOUSE_PATH"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+def data_dir() -> Path:
+    """The data dir as an absolute path (``SEH_DATA_DIR`` or ``./data``)."""
+    return Path(os.environ.get(DATA_DIR_ENV) or "data").resolve()
+
+
+def warehouse_path() -> Path:
+    """The embedded DuckDB warehouse file inside the data dir."""
+    return data_dir() / "warehouse.duckdb"
+
+
+def archive_dir() -> Path:
+    """The raw archive: every export-day version as received, never changed."""
+    return data_dir() / "archive"
+
+
+def dagster_home() -> Path:
+    """Dagster's instance directory (run history, event logs) inside the data dir."""
+    return data_dir() / "dagster_home"
+
+
+def use_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """Fix the data dir for this process and its children (dbt) and return it.
+
+    Called by the CLI (``--data-dir``) and by the Dagster definitions at load time, so that a
+    relative ``SEH_DATA_DIR`` means the same folder to Python and to the dbt subprocess.
+    """
+    if path is not None:
+        os.environ[DATA_DIR_ENV] = os.fspath(path)
+    resolved = data_dir()
+    os.environ[DATA_DIR_ENV] = str(resolved)
+    os.environ[WAREHOUSE_PATH_ENV] = str(resolved / "warehouse.duckdb")
+    os.environ.setdefault("DAGSTER_HOME", str(resolved / "dagster_home"))
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return resolved
+
+
+EXPORT_SOURCE_ENV = "LPZ_EXPORT_SOURCE"
+FIRST_EXPORT_DAY_ENV = "SEH_FIRST_EXPORT_DAY"
+# The first export day the Dagster partitions offer. The LPZ SEH module's exports used here
+# start in 2022; set SEH_FIRST_EXPORT_DAY to backfill earlier history.
+DEFAULT_FIRST_EXPORT_DAY = "2022-01-01"
+
+
+def export_source_location() -> str:
+    """The export source: ``LPZ_EXPORT_SOURCE``, or the ``exports`` folder in the data dir."""
+    return os.environ.get(EXPORT_SOURCE_ENV) or str(data_dir() / "exports")
+
+
+def first_export_day() -> str:
+    """The first daily partition of the ingestion asset (YYYY-MM-DD)."""
+    return os.environ.get(FIRST_EXPORT_DAY_ENV) or DEFAULT_FIRST_EXPORT_DAY

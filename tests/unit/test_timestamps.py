@@ -1,0 +1,36 @@
+"""The contract's strict timestamp form (section 8)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from orchestration.lpz.timestamps import parse_lpz_timestamp
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2023-01-14T18:05:00+01:00", datetime(2023, 1, 14, 17, 5, tzinfo=UTC)),
+        ("2023-01-14T17:05:00Z", datetime(2023, 1, 14, 17, 5, tzinfo=UTC)),
+        ("2023-07-01T00:00:00-05:30", datetime(2023, 7, 1, 5, 30, tzinfo=UTC)),
+    ],
+)
+def test_any_valid_offset_denotes_its_instant(text, utc):
+    assert parse_lpz_timestamp(text) == utc
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023-01-14T18:05:00",
+        "2023-01-14 18:05:00+01:00",
+        "2023-01-14T18:05+01:00",
+        "2023-01-14T18:05:00.5+01:00",
+        "2023-01-14T18:05:00+0100",
+        "2023-02-30T10:00:00+01:00",
+        " 2023-01-14T18:05:00+01:00",
+        "",
+    ],
+)
+def test_anything_else_does_not_parse(text):
+    assert parse_lpz_timestamp(text) is None
