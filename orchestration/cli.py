@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     simulate = commands.add_parser(
-        "simulate", parents=[common], help="write simulated LPZ export days to a folder",
+        "simulate",
+        parents=[common],
+        help="write simulated LPZ export days to a folder",
         description="Write simulated LPZ export-day folders in the contract's format.",
     )
     simulate.add_argument("--from", dest="first", type=_day, required=True, help="first day")
@@ -65,12 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.set_defaults(handler=_simulate)
 
     run = commands.add_parser(
-        "run", parents=[common], help="load export days and rebuild everything downstream",
+        "run",
+        parents=[common],
+        help="load export days and rebuild everything downstream",
         description="Load the export days found at the source (or in --from..--to) through "
         "Dagster, then rebuild staging, episodes and marts with dbt.",
     )
     run.add_argument(
-        "--source", default=None,
+        "--source",
+        default=None,
         help=f"folder of YYYY-MM-DD export days (default: ${settings.EXPORT_SOURCE_ENV} "
         "or <data dir>/exports)",
     )
@@ -79,18 +84,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     report = commands.add_parser(
-        "report", parents=[common], help="print a month's table per ROAZ region",
+        "report",
+        parents=[common],
+        help="print a month's table per ROAZ region",
         description="Print the monthly table per ROAZ region from the warehouse.",
     )
     report.add_argument("--month", required=True, help="the month, YYYY-MM")
     report.add_argument(
-        "--format", choices=("table", "csv"), default="table",
+        "--format",
+        choices=("table", "csv"),
+        default="table",
         help="table: like the LNAZ appendix; csv: the section-7 delivery CSV",
     )
     report.set_defaults(handler=_report)
 
     demo = commands.add_parser(
-        "demo", parents=[common], help="simulate January 2023, run the pipeline, print the table",
+        "demo",
+        parents=[common],
+        help="simulate January 2023, run the pipeline, print the table",
         description="Simulate January 2023 (with its grace days) into <data dir>/exports, run "
         "the pipeline and print the month's table.",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, define_asset_job
+from dagster import AssetSelection, Definitions, colored_console_logger, define_asset_job
 from dagster_dbt import DbtCliResource
 
 from orchestration import settings
@@ -10,6 +10,7 @@ from orchestration.assets.ingestion import lpz_export_day
 from orchestration.assets.transform import seh_stops_dbt_assets
 from orchestration.dbt import dbt_executable, dbt_project
 from orchestration.partitions import export_days
+from orchestration.progress import progress_logger
 from orchestration.resources import ExportSourceResource, WarehouseResource
 
 settings.use_data_dir()
@@ -30,11 +31,13 @@ transform = define_asset_job(
 defs = Definitions(
     assets=[lpz_export_day, seh_stops_dbt_assets],
     jobs=[ingest_export_days, transform],
+    loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={
         "warehouse": WarehouseResource(),
         "export_source": ExportSourceResource(location=settings.export_source_location()),
         "dbt": DbtCliResource(
-            project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
+            project_dir=dbt_project,
+            profiles_dir=str(dbt_project.profiles_dir),
             dbt_executable=dbt_executable(),
         ),
     },

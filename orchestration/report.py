@@ -59,9 +59,12 @@ def read_month(warehouse: Path, month: str) -> list[RegionMonth]:
             """,
             [month],
         ).fetchall()
-        available = [row[0] for row in con.execute(
-            "select distinct maand from marts.agg_seh_stops_regio_maand order by 1"
-        ).fetchall()]
+        available = [
+            row[0]
+            for row in con.execute(
+                "select distinct maand from marts.agg_seh_stops_regio_maand order by 1"
+            ).fetchall()
+        ]
     finally:
         con.close()
     if not rows:

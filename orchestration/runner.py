@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dagster import DagsterInstance, DagsterRunStatus, ExecuteInProcessResult
+from dagster import DagsterInstance, DagsterRunStatus, Definitions, ExecuteInProcessResult
 
 from orchestration import settings
 from orchestration.assets.ingestion import verify_days
@@ -21,6 +21,8 @@ from orchestration.lpz.export_day import ExportDayNotLoadable
 from orchestration.lpz.source import open_source
 
 Progress = Callable[[str], None]
+# The CLI shows concise progress lines instead of Dagster's full console log.
+QUIET_RUN_CONFIG = {"loggers": {"progress": {}}}
 
 
 class PipelineFailed(RuntimeError):
@@ -54,10 +56,9 @@ def run_pipeline(
     progress: Progress = print,
 ) -> RunSummary:
     """Load the export days found at the source (or in ``first..last``), then run dbt."""
-    from orchestration.definitions import defs  # loads the dbt manifest: only when running
-
     source = open_source(source_location)
     days = _days_to_load(source.list_days(), first, last)
+    defs = _definitions()
     progress(f"Verifying {len(days)} export day(s) at {source.describe()} ...")
     verified, problems = verify_days(source, days)
     summary = RunSummary(not_loadable=problems)
@@ -69,6 +70,7 @@ def run_pipeline(
         for block in _contiguous_blocks([export_day.day for export_day in verified]):
             progress(f"Loading export days {block[0]} .. {block[-1]} ({len(block)} days) ...")
             result = ingest.execute_in_process(
+                run_config=QUIET_RUN_CONFIG,
                 instance=dagster_instance,
                 tags={
                     "dagster/asset_partition_range_start": block[0].isoformat(),
@@ -80,10 +82,24 @@ def run_pipeline(
             summary.days_loaded.extend(block)
         progress("Running dbt build (staging, episodes, marts, tests) ...")
         result = defs.resolve_job_def("transform").execute_in_process(
-            instance=dagster_instance, raise_on_error=False
+            run_config=QUIET_RUN_CONFIG, instance=dagster_instance, raise_on_error=False
         )
         _record(summary, result, "dbt build")
     return summary
+
+
+def _definitions() -> Definitions:
+    """The code location's definitions; they need the dbt manifest that setup prepares."""
+    from orchestration.dbt import dbt_project
+
+    if not dbt_project.manifest_path.exists():
+        raise PipelineFailed(
+            f"the dbt manifest {dbt_project.manifest_path} is missing: run `make setup` "
+            "(or `dbt parse` in dbt_project/) first"
+        )
+    from orchestration.definitions import defs
+
+    return defs
 
 
 def _days_to_load(available: list[date], first: date | None, last: date | None) -> list[date]:
@@ -119,8 +135,6 @@ def _record(summary: RunSummary, result: ExecuteInProcessResult, step: str) -> N
             key = evaluation.asset_check_key
             summary.checks_failed.append(f"{key.asset_key.to_user_string()}: {key.name}")
     if result.dagster_run.status != DagsterRunStatus.SUCCESS:
-        failures = [
-            event.message or "" for event in result.all_events if event.is_failure
-        ]
+        failures = [event.message or "" for event in result.all_events if event.is_failure]
         detail = failures[-1] if failures else "see the run in the Dagster UI"
         raise PipelineFailed(f"{step} failed (run {result.run_id}): {detail}")

@@ -35,8 +35,18 @@ def mutation_line(
     toelichting: str = "",
 ) -> str:
     return ";".join(
-        [mutatie_id, locatie_id, status, stoptype, "", ingang, gepland_einde,
-         geregistreerd_op, vervangt, toelichting]
+        [
+            mutatie_id,
+            locatie_id,
+            status,
+            stoptype,
+            "",
+            ingang,
+            gepland_einde,
+            geregistreerd_op,
+            vervangt,
+            toelichting,
+        ]
     )
 
 

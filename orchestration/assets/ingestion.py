@@ -1,7 +1,5 @@
 """Stage 1, ingestion: LPZ export days into the raw layer of the warehouse."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from dagster import (
@@ -77,8 +75,10 @@ def load_metadata(results: list[LoadResult]) -> dict[str, object]:
     metadata: dict[str, object] = {
         "export_days": len(results),
         "outcomes": MetadataValue.json(
-            {outcome: sum(r.outcome.value == outcome for r in results)
-             for outcome in ("loaded", "replaced", "unchanged", "stale")}
+            {
+                outcome: sum(r.outcome.value == outcome for r in results)
+                for outcome in ("loaded", "replaced", "unchanged", "stale")
+            }
         ),
     }
     for name in DATA_FILES:

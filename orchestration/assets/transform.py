@@ -1,10 +1,7 @@
 """Stages 2-4: the dbt project (staging, episodes, marts) as Dagster assets.
-
 Every rule of the contract lives in the dbt SQL; this module only runs ``dbt build``, which
 also runs the dbt data tests (shown as asset checks) and the unit tests.
 """
-
-from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any

@@ -91,7 +91,7 @@ def parse_export_csv(name: str, content: bytes, columns: tuple[str, ...]) -> Par
 
 
 def _read_header(
-    name: str, reader: "csv._reader", columns: tuple[str, ...]
+    name: str, reader: csv._reader, columns: tuple[str, ...]
 ) -> tuple[list[str], list[int]]:
     """The header and, for each contract column, its position in the header."""
     header = next(reader, None)

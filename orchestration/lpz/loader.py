@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
@@ -33,7 +33,7 @@ _LINEAGE_COLUMNS = (
 )
 
 
-class LoadOutcome(str, Enum):
+class LoadOutcome(StrEnum):
     """What loading one export-day version did."""
 
     LOADED = "loaded"  # first version of the day
@@ -74,12 +74,14 @@ def load_export_day(
         "select count(*) from raw.export_versies where versie_id = ?", [export_day.version_id]
     ).fetchone()[0]
     if already:
-        return LoadResult(day, export_day.version_id, LoadOutcome.UNCHANGED,
-                          current_version_id=current[0])
+        return LoadResult(
+            day, export_day.version_id, LoadOutcome.UNCHANGED, current_version_id=current[0]
+        )
     archive_path = archive_export_day(export_day, archive_root)
     if current is not None and current[1] >= export_day.generated_at:
-        return LoadResult(day, export_day.version_id, LoadOutcome.STALE,
-                          current_version_id=current[0])
+        return LoadResult(
+            day, export_day.version_id, LoadOutcome.STALE, current_version_id=current[0]
+        )
 
     rows, quarantined = {}, {}
     con.execute("begin transaction")
@@ -97,7 +99,7 @@ def load_export_day(
                 datetime.now(UTC),
             ],
         )
-        for name, parsed in export_day.files.items():
+        for name in export_day.files:
             rows[name] = _insert_records(con, export_day, name)
             quarantined[name] = _insert_malformed(con, export_day, name)
         con.execute("commit")
@@ -105,8 +107,14 @@ def load_export_day(
         con.execute("rollback")
         raise
     outcome = LoadOutcome.LOADED if current is None else LoadOutcome.REPLACED
-    return LoadResult(day, export_day.version_id, outcome, rows, quarantined,
-                      current_version_id=export_day.version_id)
+    return LoadResult(
+        day,
+        export_day.version_id,
+        outcome,
+        rows,
+        quarantined,
+        current_version_id=export_day.version_id,
+    )
 
 
 def archive_export_day(export_day: ExportDay, archive_root: Path) -> Path:

@@ -62,15 +62,23 @@ def test_reloading_the_same_version_changes_nothing(con, tmp_path):
 
 def test_a_later_version_replaces_the_day_and_the_older_one_stays_archived(con, tmp_path):
     exports, archive = tmp_path / "exports", tmp_path / "archive"
-    write_day(exports, DAY, mutations=[mutation_line("M1")], generated_on="2023-01-11T02:00:00+01:00")
+    write_day(
+        exports, DAY, mutations=[mutation_line("M1")], generated_on="2023-01-11T02:00:00+01:00"
+    )
     load(con, exports, archive)
-    write_day(exports, DAY, mutations=[mutation_line("M1"), mutation_line("M2")],
-              generated_on="2023-01-12T02:00:00+01:00")
+    write_day(
+        exports,
+        DAY,
+        mutations=[mutation_line("M1"), mutation_line("M2")],
+        generated_on="2023-01-12T02:00:00+01:00",
+    )
     result = load(con, exports, archive)
     assert result.outcome is LoadOutcome.REPLACED
     assert counts(con)["export_versies"] == 2
     assert sorted(p.name for p in (archive / DAY.isoformat()).iterdir()) == [
-        "2023-01-11T020000p0100", "2023-01-12T020000p0100"]
+        "2023-01-11T020000p0100",
+        "2023-01-12T020000p0100",
+    ]
     old = archive / DAY.isoformat() / "2023-01-11T020000p0100" / "seh_statusmutaties.csv"
     assert b"M2" not in old.read_bytes()
 

@@ -16,7 +16,10 @@ def parse(text: str | bytes):
 
 
 def test_quoted_separator_quote_and_line_break_stay_inside_one_record():
-    text = HEADER + '\r\nM1;L1;stop;volledig;;t;;g;;"a;b ""c""\r\nnext line"\r\nM2;L1;open;;;t;;g;;\r\n'
+    text = (
+        HEADER
+        + '\r\nM1;L1;stop;volledig;;t;;g;;"a;b ""c""\r\nnext line"\r\nM2;L1;open;;;t;;g;;\r\n'
+    )
     parsed = parse(text)
     assert [r.values[0] for r in parsed.records] == ["M1", "M2"]
     assert parsed.records[0].values[-1] == 'a;b "c"\r\nnext line'
@@ -31,7 +34,7 @@ def test_bom_is_allowed_and_blank_lines_are_not_records():
 
 
 def test_columns_are_matched_by_name_and_extra_columns_ignored():
-    columns = list(reversed(LOCATION_COLUMNS)) + ["extra"]
+    columns = [*reversed(LOCATION_COLUMNS), "extra"]
     row = ["nee", "", "nee", "Noord", "Ziekenhuis", "Locatie", "SEH1", "x"]
     text = ";".join(columns) + "\n" + ";".join(row) + "\n"
     parsed = parse_export_csv("seh_locaties.csv", text.encode(), LOCATION_COLUMNS)

@@ -12,7 +12,7 @@ from orchestration.lpz.export_day import (
     verify_export_day,
 )
 from orchestration.lpz.source import LocalFolderSource
-from tests.exportdays import HEADER, location_line, mutation_line, write_day
+from tests.exportdays import HEADER, mutation_line, write_day
 
 DAY = date(2023, 1, 10)
 
@@ -26,12 +26,16 @@ def test_a_complete_day_verifies_with_its_version(tmp_path):
     export_day = verify(tmp_path)
     assert export_day.version_id == "2023-01-10@2023-01-11T02:30:00+01:00"
     assert export_day.files["seh_statusmutaties.csv"].records[0].values[0] == "M1"
-    assert set(export_day.contents) == {"manifest.json", "seh_locaties.csv", "seh_statusmutaties.csv"}
+    assert set(export_day.contents) == {
+        "manifest.json",
+        "seh_locaties.csv",
+        "seh_statusmutaties.csv",
+    }
 
 
 def test_a_day_without_manifest_is_missing(tmp_path):
     (tmp_path / DAY.isoformat()).mkdir()
-    with pytest.raises(MissingExportDay, match="no manifest.json"):
+    with pytest.raises(MissingExportDay, match=r"no manifest\.json"):
         verify(tmp_path)
 
 
@@ -74,8 +78,10 @@ def test_row_counts_count_records_not_lines(tmp_path):
         ({"exportdatum": "2023-01-11"}, "not the folder's day"),
         ({"gegenereerd_op": "2023-01-11 02:30"}, "not a contract timestamp"),
         ({"bestanden": []}, "does not list seh_locaties.csv, seh_statusmutaties.csv"),
-        ({"bestanden": [{"naam": "../../etc/passwd", "rijen": 1, "sha256": "00"}]},
-         "not a contract data file"),
+        (
+            {"bestanden": [{"naam": "../../etc/passwd", "rijen": 1, "sha256": "00"}]},
+            "not a contract data file",
+        ),
         ({"bestanden": "seh_locaties.csv"}, "not a list"),
     ],
 )
@@ -105,8 +111,7 @@ def test_a_listed_file_that_is_not_published_makes_the_day_incomplete(tmp_path):
 
 
 def test_a_file_with_broken_quoting_makes_the_day_incomplete(tmp_path):
-    text = HEADER["seh_statusmutaties.csv"] + '\n' + mutation_line(toelichting='"open') + "\n"
+    text = HEADER["seh_statusmutaties.csv"] + "\n" + mutation_line(toelichting='"open') + "\n"
     _write_rewritten(tmp_path, text, 1)
     with pytest.raises(IncompleteExportDay, match="broken quoting"):
         verify(tmp_path)
-

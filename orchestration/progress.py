@@ -1,0 +1,54 @@
+"""Short progress lines for people running the pipeline from the CLI.
+
+Dagster's console logger prints every engine event; at the terminal a data engineer wants to
+see which export days loaded, which dbt models were built and which checks failed. This
+logger prints just that, one line each, to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from dagster import DagsterEventType, InitLoggerContext, logger
+from dagster._core.log_manager import get_log_record_metadata, has_log_record_metadata
+
+_USER_MESSAGES_FROM = {"lpz_export_day"}  # the ingestion logs one line per export day
+
+
+class _ProgressHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        line = progress_line(record)
+        if line:
+            print(line, file=sys.stderr, flush=True)
+
+
+def progress_line(record: logging.LogRecord) -> str | None:
+    """The line to show for a Dagster log record, or None to stay quiet."""
+    if not has_log_record_metadata(record):
+        return None
+    meta = get_log_record_metadata(record)
+    event = meta.get("dagster_event")
+    if event is None:
+        step = meta.get("step_key") or ""
+        return f"  {meta['orig_message']}" if step in _USER_MESSAGES_FROM else None
+    if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
+        return f"  built {event.asset_key.to_user_string()}"
+    if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+        data = event.event_specific_data
+        if not data.passed:
+            key = data.asset_check_key
+            return f"  check FAILED {key.asset_key.to_user_string()}: {key.name}"
+    if event.event_type == DagsterEventType.STEP_FAILURE:
+        return f"  step {event.step_key} failed"
+    return None
+
+
+@logger(description="Concise progress for the seh-stops CLI: loaded days, built assets, failures.")
+def progress_logger(init_context: InitLoggerContext) -> logging.Logger:
+    progress = logging.getLogger("seh_stops.progress")
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+    if not progress.handlers:
+        progress.addHandler(_ProgressHandler())
+    return progress
