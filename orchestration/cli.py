@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.debug:  # beta notices about Dagster's API are for developers, not operators
+        warnings.filterwarnings("ignore", message=".*is currently in beta")
     settings.use_data_dir(args.data_dir)
     try:
         return args.handler(args)

@@ -33,7 +33,8 @@ def progress_line(record: logging.LogRecord) -> str | None:
         step = meta.get("step_key") or ""
         return f"  {meta['orig_message']}" if step in _USER_MESSAGES_FROM else None
     if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
-        return f"  built {event.asset_key.to_user_string()}"
+        key = event.asset_key.to_user_string()
+        return None if key in _USER_MESSAGES_FROM else f"  built {key}"
     if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
         data = event.event_specific_data
         if not data.passed:
@@ -47,7 +48,7 @@ def progress_line(record: logging.LogRecord) -> str | None:
 @logger(description="Concise progress for the seh-stops CLI: loaded days, built assets, failures.")
 def progress_logger(init_context: InitLoggerContext) -> logging.Logger:
     progress = logging.getLogger("seh_stops.progress")
-    progress.setLevel(logging.INFO)
+    progress.setLevel(logging.DEBUG)  # Dagster logs its events at DEBUG
     progress.propagate = False
     if not progress.handlers:
         progress.addHandler(_ProgressHandler())

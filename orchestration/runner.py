@@ -9,6 +9,7 @@ in this process but are recorded in the data dir's Dagster instance, so they sho
 from __future__ import annotations
 
 import shutil
+from contextlib import redirect_stdout
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -70,7 +71,10 @@ def run_pipeline(
         for block in _contiguous_blocks([export_day.day for export_day in verified]):
             progress(f"Loading export days {block[0]} .. {block[-1]} ({len(block)} days) ...")
             result = ingest.execute_in_process(
-                run_config=QUIET_RUN_CONFIG,
+                run_config={
+                    **QUIET_RUN_CONFIG,
+                    "resources": {"export_source": {"config": {"location": source_location}}},
+                },
                 instance=dagster_instance,
                 tags={
                     "dagster/asset_partition_range_start": block[0].isoformat(),
@@ -80,23 +84,23 @@ def run_pipeline(
             )
             _record(summary, result, "ingestion")
             summary.days_loaded.extend(block)
-        progress("Running dbt build (staging, episodes, marts, tests) ...")
-        result = defs.resolve_job_def("transform").execute_in_process(
-            run_config=QUIET_RUN_CONFIG, instance=dagster_instance, raise_on_error=False
-        )
+        log_path = settings.data_dir() / "logs" / "dbt_build.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        progress(f"Running dbt build (staging, episodes, marts, tests; log: {log_path}) ...")
+        # dbt's own console lines go to the log file; the progress logger shows the essentials.
+        with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log):
+            result = defs.resolve_job_def("transform").execute_in_process(
+                run_config=QUIET_RUN_CONFIG, instance=dagster_instance, raise_on_error=False
+            )
         _record(summary, result, "dbt build")
     return summary
 
 
 def _definitions() -> Definitions:
-    """The code location's definitions; they need the dbt manifest that setup prepares."""
-    from orchestration.dbt import dbt_project
+    """The code location's definitions, on an up-to-date dbt manifest."""
+    from orchestration.dbt import prepare_manifest
 
-    if not dbt_project.manifest_path.exists():
-        raise PipelineFailed(
-            f"the dbt manifest {dbt_project.manifest_path} is missing: run `make setup` "
-            "(or `dbt parse` in dbt_project/) first"
-        )
+    prepare_manifest()
     from orchestration.definitions import defs
 
     return defs

@@ -1,0 +1,24 @@
+"""Mutation ids: `M` and a running number, unique over a simulation run.
+
+Ids are handed out in the order the simulator renders slots, which is deterministic for a
+seed. `reserve` takes a number that will never be written, so a withdrawal can name a
+mutation that the export never contained (an "unknown target" that stays unknown).
+"""
+
+from __future__ import annotations
+
+ID_PREFIX = "M"
+ID_DIGITS = 8
+
+
+class IdAllocator:
+    def __init__(self) -> None:
+        self._next = 1
+
+    def next(self) -> str:
+        number, self._next = self._next, self._next + 1
+        return f"{ID_PREFIX}{number:0{ID_DIGITS}d}"
+
+    def reserve(self) -> str:
+        """An id that no row will carry."""
+        return self.next()

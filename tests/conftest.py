@@ -1,0 +1,44 @@
+"""Shared fixtures: one real pipeline run over the simulated January 2023.
+
+A Dagster + dbt run costs seconds, so the integration tests that only read its results share
+one session-scoped run (simulated exports -> Dagster -> dbt -> DuckDB file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from orchestration import settings
+
+DEMO_SEED = 2023
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    """A finished pipeline run: where its files are and what the runner reported."""
+
+    data_dir: Path
+    exports: Path
+    summary: object
+
+    @property
+    def warehouse(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def january_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    """Simulate 2022-12-31 .. 2023-02-03 and run the whole pipeline on it, once."""
+    from orchestration.cli import DEMO_FIRST_DAY, DEMO_LAST_DAY
+    from orchestration.runner import run_pipeline
+    from orchestration.simulator import simulate
+
+    data_dir = tmp_path_factory.mktemp("january") / "data"
+    settings.use_data_dir(data_dir)
+    exports = data_dir / "exports"
+    simulate(DEMO_FIRST_DAY, DEMO_LAST_DAY, exports, seed=DEMO_SEED)
+    summary = run_pipeline(str(exports), progress=lambda message: None)
+    return PipelineRun(data_dir=data_dir, exports=exports, summary=summary)
