@@ -36,7 +36,10 @@ def prepare_manifest() -> Path:
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         result = subprocess.run(
             [dbt_executable(), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
-            cwd=DBT_PROJECT_DIR, capture_output=True, text=True, check=False,
+            cwd=DBT_PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise RuntimeError(

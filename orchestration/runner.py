@@ -9,8 +9,8 @@ in this process but are recorded in the data dir's Dagster instance, so they sho
 from __future__ import annotations
 
 import shutil
-from contextlib import redirect_stdout
 from collections.abc import Callable
+from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
