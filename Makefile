@@ -22,7 +22,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project
+	$(BIN)/sqlfluff lint dbt_project --processes 2
 
 ui: setup
 	$(BIN)/seh-stops ui

@@ -1,0 +1,24 @@
+with
+
+episodes as (
+    select * from {{ ref('int_stop_episodes') }}
+    where is_geteld
+),
+
+final as (
+    select
+        episode_id,
+        locatie_id,
+        roaz_regio,
+        eerste_mutatie_id,
+        afspraak_geldig_vanaf,
+        started_at,
+        ended_at,
+        duur_seconden as duration_seconds,
+        aantal_intervallen as interval_count,
+        is_lopend,
+        start_maand
+    from episodes
+)
+
+select * from final
