@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from orchestration import settings
+from orchestration.runner import RunSummary
+from orchestration.simulator import SimulationSummary
 
 DEMO_SEED = 2023
 
@@ -22,7 +24,8 @@ class PipelineRun:
 
     data_dir: Path
     exports: Path
-    summary: object
+    simulation: SimulationSummary
+    summary: RunSummary
 
     @property
     def warehouse(self) -> Path:
@@ -39,6 +42,6 @@ def january_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     data_dir = tmp_path_factory.mktemp("january") / "data"
     settings.use_data_dir(data_dir)
     exports = data_dir / "exports"
-    simulate(DEMO_FIRST_DAY, DEMO_LAST_DAY, exports, seed=DEMO_SEED)
+    simulation = simulate(DEMO_FIRST_DAY, DEMO_LAST_DAY, exports, seed=DEMO_SEED)
     summary = run_pipeline(str(exports), progress=lambda message: None)
-    return PipelineRun(data_dir=data_dir, exports=exports, summary=summary)
+    return PipelineRun(data_dir, exports, simulation, summary)
