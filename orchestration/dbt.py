@@ -6,6 +6,7 @@ definitions load, in setup and in CI.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,6 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtP
 from orchestration.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
 
 
 def prepare_manifest() -> Path:
@@ -51,9 +51,11 @@ def prepare_manifest() -> Path:
 
 def dbt_executable() -> str:
     """The ``dbt`` of this virtualenv: the one whose version the project pins."""
-    beside_python = Path(sys.executable).with_name("dbt")
-    if beside_python.exists():
-        return str(beside_python)
+    # sys.prefix is the virtualenv even when the interpreter path was resolved past its symlink
+    # (Dagster's code server is started that way).
+    in_venv = Path(sys.prefix) / "bin" / "dbt"
+    if in_venv.exists():
+        return str(in_venv)
     return shutil.which("dbt") or "dbt"
 
 
@@ -85,3 +87,9 @@ translator = SehStopsTranslator(
         enable_asset_checks=True, enable_duplicate_source_asset_keys=True
     )
 )
+
+
+if os.environ.get("DAGSTER_IS_DEV_CLI"):
+    # `dagster dev` picks up dbt changes on reload. DbtProject.prepare_if_dev() would look for
+    # `dbt` on PATH, which an un-activated virtualenv does not provide; this uses the venv's.
+    prepare_manifest()
