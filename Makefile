@@ -6,7 +6,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint ui
+.PHONY: setup chromium demo test lint ui
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -16,7 +16,13 @@ setup:
 demo: setup
 	$(BIN)/seh-stops demo
 
-test: setup
+# The UI test drives Debian's Chromium (browser downloads fail offline); as root, install it.
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: setup chromium
 	$(BIN)/pytest
 
 lint: setup
@@ -25,4 +31,4 @@ lint: setup
 	$(BIN)/sqlfluff lint dbt_project --processes 2
 
 ui: setup
-	$(BIN)/seh-stops ui
+	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev
