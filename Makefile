@@ -31,4 +31,5 @@ lint: setup
 	$(BIN)/sqlfluff lint dbt_project --processes 2
 
 ui: setup
+	mkdir -p data/dagster_home && cp dagster.yaml data/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev
