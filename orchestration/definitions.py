@@ -34,7 +34,7 @@ defs = Definitions(
     loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={
         "warehouse": WarehouseResource(),
-        "export_source": ExportSourceResource(location=settings.export_source_location()),
+        "export_source": ExportSourceResource.from_env(settings.export_source_location()),
         "dbt": DbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),

@@ -14,16 +14,23 @@ from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import duckdb
 from dagster import DagsterInstance, DagsterRunStatus, Definitions, ExecuteInProcessResult
 
 from orchestration import settings
 from orchestration.assets.ingestion import verify_days
 from orchestration.lpz.export_day import ExportDayNotLoadable
-from orchestration.lpz.source import open_source
+from orchestration.lpz.http_source import HttpExportSource, yesterday
+from orchestration.lpz.source import ExportSource, open_source
+from orchestration.resources.export_source import run_config as export_source_run_config
+from orchestration.resources.warehouse import open_read_only
 
 Progress = Callable[[str], None]
 # The CLI shows concise progress lines instead of Dagster's full console log.
 QUIET_RUN_CONFIG = {"loggers": {"progress": {}}}
+# An HTTP source cannot list its days: without --from, `run` re-probes this many days before
+# the last loaded one, so that a correction published in the meantime is loaded too.
+HTTP_RECHECK_DAYS = 7
 
 
 class PipelineFailed(RuntimeError):
@@ -58,7 +65,7 @@ def run_pipeline(
 ) -> RunSummary:
     """Load the export days found at the source (or in ``first..last``), then run dbt."""
     source = open_source(source_location)
-    days = _days_to_load(source.list_days(), first, last)
+    days = _days_at_source(source, first, last, progress)
     defs = _definitions()
     progress(f"Verifying {len(days)} export day(s) at {source.describe()} ...")
     verified, problems = verify_days(source, days)
@@ -73,7 +80,8 @@ def run_pipeline(
             result = ingest.execute_in_process(
                 run_config={
                     **QUIET_RUN_CONFIG,
-                    "resources": {"export_source": {"config": {"location": source_location}}},
+                    # env references for the token and CA bundle, never their values
+                    "resources": {"export_source": export_source_run_config(source_location)},
                 },
                 instance=dagster_instance,
                 tags={
@@ -106,6 +114,52 @@ def _definitions() -> Definitions:
     return defs
 
 
+def _days_at_source(
+    source: ExportSource, first: date | None, last: date | None, progress: Progress = print
+) -> list[date]:
+    """All days at the source, or every day of the asked range (absent ones are reported).
+
+    A folder lists its days. HTTP cannot list: without a range the runner probes from
+    :data:`HTTP_RECHECK_DAYS` before the last loaded day (so recent corrections are picked up),
+    or from the first partition day on an empty warehouse, up to yesterday.
+    """
+    if not isinstance(source, HttpExportSource):
+        return _days_to_load(source.list_days(), first, last)
+    if first is not None and last is not None:
+        return _range(first, last)
+    end = last or yesterday()
+    start = first or _http_probe_start(end)
+    progress(f"Probing {source.describe()} for export days {start} .. {end} ...")
+    return _days_to_load(source.list_days(start, end), first, last)
+
+
+def _http_probe_start(end: date) -> date:
+    """Where probing starts without --from: a few days before the last loaded day."""
+    last_loaded = last_loaded_day()
+    if last_loaded is None:
+        return date.fromisoformat(settings.first_export_day())
+    return min(last_loaded - timedelta(days=HTTP_RECHECK_DAYS), end)
+
+
+def last_loaded_day() -> date | None:
+    """The latest export day in the warehouse's raw layer, or None when nothing is loaded."""
+    path = settings.warehouse_path()
+    if not path.exists():
+        return None
+    con = open_read_only(path)
+    try:
+        row = con.execute("select max(export_datum) from raw.export_versies").fetchone()
+    except duckdb.CatalogException:  # a warehouse without the raw layer yet
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def _range(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+
+
 def _days_to_load(available: list[date], first: date | None, last: date | None) -> list[date]:
     """All days at the source, or every day of the asked range (absent ones are reported)."""
     if first is None and last is None:
@@ -114,7 +168,7 @@ def _days_to_load(available: list[date], first: date | None, last: date | None) 
     end = last or (available[-1] if available else first)
     if start is None or end is None or start > end:
         return []
-    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    return _range(start, end)
 
 
 def _contiguous_blocks(days: list[date]) -> list[list[date]]:

@@ -1,4 +1,5 @@
 """Stages 2-4: the dbt project (staging, episodes, marts) as Dagster assets.
+
 Every rule of the contract lives in the dbt SQL; this module only runs ``dbt build``, which
 also runs the dbt data tests (shown as asset checks) and the unit tests.
 """
@@ -6,7 +7,7 @@ also runs the dbt data tests (shown as asset checks) and the unit tests.
 from collections.abc import Iterator
 from typing import Any
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt import dbt_project, translator
@@ -14,4 +15,18 @@ from orchestration.dbt import dbt_project, translator
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
 def seh_stops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    yield from dbt.cli(["build"], context=context).stream()
+    # A failing data test is a failed asset check, not a failed step: the models it tested are
+    # built, and what comes after (findings, alerts) must still run. A node that does not
+    # build (an error) fails the step, after everything that did build was reported.
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    errors = [
+        f"{result['unique_id']}: {(result.get('message') or '').strip()[:300]}"
+        for result in invocation.get_artifact("run_results.json")["results"]
+        if result["status"] == "error"
+    ]
+    if errors:
+        raise Failure(
+            description=f"dbt build: {len(errors)} node(s) failed to build. Fix the dbt project "
+            "or the data, then run again: " + "; ".join(errors[:5]),
+        )

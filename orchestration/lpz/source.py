@@ -8,15 +8,23 @@ nothing read can escape the base folder or URL.
 
 from __future__ import annotations
 
+import enum
 import re
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from orchestration.lpz.contract import DATA_FILES, MANIFEST_FILE
 
 _DAY_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ALLOWED_FILES = frozenset((*DATA_FILES, MANIFEST_FILE))
+
+
+class _FromEnv(enum.Enum):
+    FROM_ENV = "from the environment"
+
+
+FROM_ENV = _FromEnv.FROM_ENV
 
 
 class ExportSourceError(RuntimeError):
@@ -30,8 +38,12 @@ class ExportSource(Protocol):
         """Where the source is, for logs and lineage (never a secret)."""
         ...
 
-    def list_days(self) -> list[date]:
-        """The export days that have a folder at the source, oldest first."""
+    def list_days(self, first: date | None = None, last: date | None = None) -> list[date]:
+        """The export days published at the source, oldest first, within ``first..last``.
+
+        A folder lists what it holds; HTTP cannot list, so it probes every day of the range
+        (by default a window of recent days up to yesterday).
+        """
         ...
 
     def read(self, day: date, name: str) -> bytes | None:
@@ -48,7 +60,7 @@ class LocalFolderSource:
     def describe(self) -> str:
         return str(self.root)
 
-    def list_days(self) -> list[date]:
+    def list_days(self, first: date | None = None, last: date | None = None) -> list[date]:
         if not self.root.is_dir():
             raise ExportSourceError(
                 f"export source {self.root} is not a directory: pass --source with the folder "
@@ -58,9 +70,11 @@ class LocalFolderSource:
         for child in self.root.iterdir():
             if child.is_dir() and _DAY_FOLDER.fullmatch(child.name):
                 try:
-                    days.append(date.fromisoformat(child.name))
+                    day = date.fromisoformat(child.name)
                 except ValueError:  # e.g. 2023-02-30: not an export day
                     continue
+                if (first is None or day >= first) and (last is None or day <= last):
+                    days.append(day)
         return sorted(days)
 
     def read(self, day: date, name: str) -> bytes | None:
@@ -73,12 +87,31 @@ class LocalFolderSource:
             return None
 
 
-def open_source(location: str | Path) -> ExportSource:
-    """The source for ``location``: a local folder (HTTP(S) URLs are not supported yet)."""
-    text = str(location)
-    if text.startswith(("http://", "https://")):
-        raise ExportSourceError(
-            f"HTTP(S) export sources are not supported yet ({text}); "
-            "download the export days to a folder and pass that folder"
-        )
-    return LocalFolderSource(text)
+def is_url(location: str | Path) -> bool:
+    """Whether ``location`` names an HTTP(S) source rather than a local folder."""
+    return str(location).strip().lower().startswith(("http://", "https://"))
+
+
+def open_source(
+    location: str | Path,
+    *,
+    token: str | _FromEnv | None = FROM_ENV,
+    ca_bundle: str | _FromEnv | None = FROM_ENV,
+    **http_options: Any,
+) -> ExportSource:
+    """The source for ``location``: an HTTP(S) base URL, or else a local folder.
+
+    For a URL the bearer token and CA bundle default to the environment (``LPZ_EXPORT_TOKEN``,
+    ``LPZ_EXPORT_CA_BUNDLE``); the Dagster resource passes them explicitly.
+    ``http_options`` go to :class:`~orchestration.lpz.http_source.HttpExportSource`.
+    """
+    if not is_url(location):
+        return LocalFolderSource(location)
+    from orchestration.lpz import http_source
+
+    return http_source.HttpExportSource(
+        str(location).strip(),
+        token=http_source.token_from_env() if token is FROM_ENV else token,
+        ca_bundle=http_source.ca_bundle_from_env() if ca_bundle is FROM_ENV else ca_bundle,
+        **http_options,
+    )
