@@ -80,8 +80,9 @@ class SehStopsTranslator(DagsterDbtTranslator):
         return ["team:lnaz-data"]
 
 
-# The four raw tables of the `lpz` source are all written by the one ingestion asset, so their
-# sources share its key (`meta.dagster.asset_key` in _lpz__sources.yml).
+# Several raw tables of the `lpz` source are written by one asset (lpz_export_day, or
+# lpz_export_inventaris for export_controles), so their sources share its key
+# (`meta.dagster.asset_key` in _lpz__sources.yml).
 translator = SehStopsTranslator(
     settings=DagsterDbtTranslatorSettings(
         enable_asset_checks=True, enable_duplicate_source_asset_keys=True

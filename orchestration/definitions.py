@@ -6,12 +6,16 @@ from dagster import AssetSelection, Definitions, colored_console_logger, define_
 from dagster_dbt import DbtCliResource
 
 from orchestration import settings
+from orchestration.assets.alerts import lnaz_dq_alert
 from orchestration.assets.ingestion import lpz_export_day
+from orchestration.assets.inventory import lpz_export_inventaris
 from orchestration.assets.transform import seh_stops_dbt_assets
 from orchestration.dbt import dbt_executable, dbt_project
 from orchestration.partitions import export_days
 from orchestration.progress import progress_logger
 from orchestration.resources import ExportSourceResource, WarehouseResource
+from orchestration.resources.mail import AlertMailerResource
+from orchestration.sensors import engineer_run_failure_alert
 
 settings.use_data_dir()
 
@@ -24,17 +28,22 @@ ingest_export_days = define_asset_job(
 transform = define_asset_job(
     "transform",
     selection=AssetSelection.assets(lpz_export_day).downstream(include_self=False)
-    | AssetSelection.assets(seh_stops_dbt_assets),
-    description="Rebuild everything downstream of the raw layer with dbt build.",
+    | AssetSelection.assets(lpz_export_inventaris, seh_stops_dbt_assets),
+    description=(
+        "Take the export-day inventory, rebuild everything downstream of the raw layer with dbt "
+        "build, and send the LNAZ data-quality digest."
+    ),
 )
 
 defs = Definitions(
-    assets=[lpz_export_day, seh_stops_dbt_assets],
+    assets=[lpz_export_day, lpz_export_inventaris, seh_stops_dbt_assets, lnaz_dq_alert],
     jobs=[ingest_export_days, transform],
+    sensors=[engineer_run_failure_alert],
     loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={
         "warehouse": WarehouseResource(),
         "export_source": ExportSourceResource.from_env(settings.export_source_location()),
+        "alert_mailer": AlertMailerResource.from_env(),
         "dbt": DbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),

@@ -13,7 +13,7 @@ import sys
 from dagster import DagsterEventType, InitLoggerContext, logger
 from dagster._core.log_manager import get_log_record_metadata, has_log_record_metadata
 
-_USER_MESSAGES_FROM = {"lpz_export_day"}  # the ingestion logs one line per export day
+_USER_MESSAGES_FROM = {"lpz_export_day", "lpz_export_inventaris"}  # one line per export day
 
 
 class _ProgressHandler(logging.Handler):

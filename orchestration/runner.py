@@ -98,9 +98,14 @@ def run_pipeline(
         # dbt's own console lines go to the log file; the progress logger shows the essentials.
         with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log):
             result = defs.resolve_job_def("transform").execute_in_process(
-                run_config=QUIET_RUN_CONFIG, instance=dagster_instance, raise_on_error=False
+                run_config={
+                    **QUIET_RUN_CONFIG,
+                    "resources": {"export_source": export_source_run_config(source_location)},
+                },
+                instance=dagster_instance,
+                raise_on_error=False,
             )
-        _record(summary, result, "dbt build")
+        _record(summary, result, "transform (inventory, dbt build, alerts)")
     return summary
 
 

@@ -66,3 +66,15 @@ create table if not exists raw.quarantaine (
     detail varchar not null,                -- e.g. 'expected 10 fields, got 9'
     ruwe_velden varchar not null            -- the record's fields as a JSON array (raw layer only)
 );
+
+-- The export-day inventory (orchestration/lpz/inventory.py): per export day seen at the
+-- source, the outcome of its latest verification. Incomplete days and stale corrections are
+-- never loaded, so this is their only trace; dbt turns it into findings (dq_bevindingen).
+create table if not exists raw.export_controles (
+    export_datum date primary key,
+    status varchar not null,                -- 'compleet' | 'incompleet' | 'verouderd'
+    reden varchar,                          -- fixed Dutch phrase; NULL when compleet
+    gegenereerd_op varchar,                 -- the manifest's, when it could be read and verified
+    manifest_sha256 varchar,                -- of the manifest bytes checked; NULL without one
+    gecontroleerd_at timestamptz not null   -- when the day was last verified
+);

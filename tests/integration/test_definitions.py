@@ -52,8 +52,12 @@ def test_dbt_tests_show_as_asset_checks():
 
 EXPECTED_GROUPS = {
     "lpz_export_day": "ingestion",
+    "lpz_export_inventaris": "ingestion",
+    "lnaz_dq_alert": "quality",
+    "dq_bevindingsoorten": "reference",
     "regio_afspraken": "reference",
     "seh_referentie": "reference",
+    "stg_lpz__export_controles": "staging",
     "stg_lpz__export_versies": "staging",
     "stg_lpz__quarantaine": "staging",
     "stg_lpz__seh_locaties": "staging",
@@ -68,7 +72,13 @@ EXPECTED_GROUPS = {
     "int_stop_episode_maanddelen": "intermediate",
     "int_regio_registratie_dagen": "intermediate",
     "int_regio_registratiestatus": "intermediate",
+    "int_bevindingen_regio_maand": "intermediate",
+    "int_bevindingen_exportdagen": "intermediate",
+    "int_bevindingen_records": "intermediate",
+    "int_bevindingen_stops": "intermediate",
+    "int_bevindingen_huidig": "intermediate",
     "fct_stop_episodes": "marts",
     "agg_seh_stops_regio_maand": "marts",
     "dq_quarantaine": "marts",
+    "dq_bevindingen": "marts",
 }
