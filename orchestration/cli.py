@@ -13,6 +13,8 @@ import warnings
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from orchestration import settings
 
@@ -79,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--source",
         default=None,
-        help=f"folder of YYYY-MM-DD export days (default: ${settings.EXPORT_SOURCE_ENV} "
-        "or <data dir>/exports)",
+        help="folder of YYYY-MM-DD export days, or an http(s):// base URL serving them "
+        "(bearer token from $LPZ_EXPORT_TOKEN, private CA from $LPZ_EXPORT_CA_BUNDLE; "
+        f"default: ${settings.EXPORT_SOURCE_ENV} or <data dir>/exports)",
     )
     run.add_argument("--from", dest="first", type=_day, help="first export day to load")
     run.add_argument("--to", dest="last", type=_day, help="last export day to load")
@@ -97,9 +100,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("table", "csv"),
         default="table",
-        help="table: like the LNAZ appendix; csv: the section-7 delivery CSV",
+        help="table: like the LNAZ appendix, as computed now; csv: the section-7 CSV of the "
+        "latest delivered revision, or the table computed now as revisie 1 when the month "
+        "was never delivered",
     )
     report.set_defaults(handler=_report)
+
+    deliver = commands.add_parser(
+        "deliver",
+        parents=[common],
+        help="deliver a month to the ministry (section 7)",
+        description="Write the month's delivery folder (CSV, Excel, HTML report, manifest) "
+        "through Dagster, if the month is due: a new revision only when its figures changed. "
+        "Prints the folder that holds the month's current delivery.",
+    )
+    deliver.add_argument("--month", required=True, type=_month, help="the month, YYYY-MM")
+    deliver.add_argument(
+        "--preliminary",
+        action="store_true",
+        help="deliver a month that is not due yet as a marked preliminary (voorlopig-N)",
+    )
+    deliver.set_defaults(handler=_deliver)
 
     demo = commands.add_parser(
         "demo",
@@ -118,6 +139,15 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a day of the form YYYY-MM-DD") from None
+
+
+def _month(text: str) -> str:
+    from orchestration.delivery.due import check_month
+
+    try:
+        return check_month(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -144,14 +174,52 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from orchestration.report import appendix_table, delivery_csv, read_month
+    from orchestration.delivery.folders import delivery_root
+    from orchestration.report import appendix_table, month_csv, read_month
 
-    rows = read_month(settings.warehouse_path(), args.month)
     if args.format == "csv":
-        sys.stdout.write(delivery_csv(rows))
+        sys.stdout.write(month_csv(settings.warehouse_path(), args.month, delivery_root()))
     else:
-        print(appendix_table(rows))
+        print(appendix_table(read_month(settings.warehouse_path(), args.month)))
     return 0
+
+
+def _deliver(args: argparse.Namespace) -> int:
+    from orchestration.assets.delivery import delivery_months
+    from orchestration.runner import QUIET_RUN_CONFIG, _definitions, instance
+
+    months = delivery_months.get_partition_keys()
+    if args.month not in months:
+        raise ValueError(
+            f"{args.month} is not a delivery month; they run {months[0]} .. {months[-1]}"
+        )
+    job = _definitions().resolve_job_def("deliver_month")
+    config = {"voorlopig": args.preliminary}
+    with instance() as dagster_instance:
+        result = job.execute_in_process(
+            run_config={**QUIET_RUN_CONFIG, "ops": {"ministry_delivery": {"config": config}}},
+            partition_key=args.month,
+            instance=dagster_instance,
+            raise_on_error=False,
+        )
+    if not result.success:
+        raise RuntimeError(_failure_description(result))
+    [event] = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    _progress(metadata["uitkomst"].value)
+    print(Path(url2pathname(urlparse(metadata["map"].value).path)))
+    return 0
+
+
+def _failure_description(result) -> str:
+    """The reason a Dagster run failed, as the asset put it (a Failure's description)."""
+    for event in result.all_events:
+        if event.is_step_failure:
+            data = event.step_failure_data
+            if data.user_failure_data is not None and data.user_failure_data.description:
+                return data.user_failure_data.description
+            return data.error.message.strip() if data.error else event.message
+    return f"run {result.run_id} failed; see it in the Dagster UI"
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration import settings
 from orchestration.assets.alerts import lnaz_dq_alert
+from orchestration.assets.delivery import ministry_delivery
 from orchestration.assets.ingestion import lpz_export_day
 from orchestration.assets.inventory import lpz_export_inventaris
 from orchestration.assets.transform import seh_stops_dbt_assets
@@ -15,6 +16,7 @@ from orchestration.partitions import export_days
 from orchestration.progress import progress_logger
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
+from orchestration.schedules import ministry_delivery_schedule
 from orchestration.sensors import engineer_run_failure_alert
 
 settings.use_data_dir()
@@ -27,8 +29,12 @@ ingest_export_days = define_asset_job(
 )
 transform = define_asset_job(
     "transform",
-    selection=AssetSelection.assets(lpz_export_day).downstream(include_self=False)
-    | AssetSelection.assets(lpz_export_inventaris, seh_stops_dbt_assets),
+    # the monthly delivery has its own partitions, job and schedule (orchestration/schedules.py)
+    selection=(
+        AssetSelection.assets(lpz_export_day).downstream(include_self=False)
+        | AssetSelection.assets(lpz_export_inventaris, seh_stops_dbt_assets)
+    )
+    - AssetSelection.groups("delivery"),
     description=(
         "Take the export-day inventory, rebuild everything downstream of the raw layer with dbt "
         "build, and send the LNAZ data-quality digest."
@@ -36,8 +42,15 @@ transform = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[lpz_export_day, lpz_export_inventaris, seh_stops_dbt_assets, lnaz_dq_alert],
+    assets=[
+        lpz_export_day,
+        lpz_export_inventaris,
+        seh_stops_dbt_assets,
+        lnaz_dq_alert,
+        ministry_delivery,
+    ],
     jobs=[ingest_export_days, transform],
+    schedules=[ministry_delivery_schedule],
     sensors=[engineer_run_failure_alert],
     loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={

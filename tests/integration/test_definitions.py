@@ -54,6 +54,7 @@ EXPECTED_GROUPS = {
     "lpz_export_day": "ingestion",
     "lpz_export_inventaris": "ingestion",
     "lnaz_dq_alert": "quality",
+    "ministry_delivery": "delivery",
     "dq_bevindingsoorten": "reference",
     "regio_afspraken": "reference",
     "seh_referentie": "reference",

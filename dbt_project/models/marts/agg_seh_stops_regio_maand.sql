@@ -58,6 +58,41 @@ gecombineerd as (
             and registratiestatus.maand = duur_per_maand.maand
 ),
 
+maandbegin as (
+    select
+        *,
+        cast(maand || '-01' as date) as maand_begin_datum
+    from gecombineerd
+),
+
+maandlengtes as (
+    -- the local calendar month: its days, and its real seconds from local midnight on the 1st
+    -- to local midnight on the next 1st (an hour less in March, an hour more in October)
+    select
+        *,
+        datediff('day', maand_begin_datum, maand_begin_datum + interval 1 month) as aantal_dagen,
+        {{ seconds_between(
+            local_midnight_at('maand_begin_datum'),
+            local_midnight_at('maand_begin_datum + interval 1 month')
+        ) }} as seconden_in_maand
+    from maandbegin
+),
+
+genormaliseerd as (
+    -- figures that make regions of 3 to 18 locations comparable, in hundredths rounded half
+    -- up in integer arithmetic (like the minutes): minutes in stop per SEH location per day,
+    -- and the percentage of the region's SEH-hours (locations x hours of the month) in stop
+    select
+        *,
+        (200 * totale_duur_seconden + 60 * aantal_seh_locaties * aantal_dagen)
+        // nullif(2 * 60 * aantal_seh_locaties * aantal_dagen, 0)
+            as minuten_per_locatie_per_dag_honderdsten,
+        (200 * 100 * totale_duur_seconden + aantal_seh_locaties * seconden_in_maand)
+        // nullif(2 * aantal_seh_locaties * seconden_in_maand, 0)
+            as procent_seh_uren_in_stop_honderdsten
+    from maandlengtes
+),
+
 final as (
     select
         maand,
@@ -67,8 +102,18 @@ final as (
         cast(aantal_stops as integer) as aantal_stops,
         cast({{ half_up_minutes('totale_duur_seconden') }} as integer) as totale_duur_minuten,
         cast(totale_duur_seconden as bigint) as totale_duur_seconden,
-        cast(volgorde as integer) as volgorde
-    from gecombineerd
+        cast(volgorde as integer) as volgorde,
+        cast(aantal_dagen as integer) as aantal_dagen,
+        cast(seconden_in_maand // 3600 as integer) as uren_in_maand,
+        cast(
+            cast(minuten_per_locatie_per_dag_honderdsten as decimal(18, 0)) * 0.01
+            as decimal(12, 2)
+        ) as minuten_per_locatie_per_dag,
+        cast(
+            cast(procent_seh_uren_in_stop_honderdsten as decimal(18, 0)) * 0.01
+            as decimal(7, 2)
+        ) as procent_seh_uren_in_stop
+    from genormaliseerd
 )
 
 select * from final

@@ -1,0 +1,143 @@
+"""Stage 5, delivery: the monthly section-7 delivery to the ministry, one partition per month.
+
+All rules live in ``orchestration/delivery/``; this module decides the day to judge by, turns
+a refusal into a Dagster Failure and reports what was delivered.
+"""
+
+from datetime import date, datetime
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    Config,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    MonthlyPartitionsDefinition,
+    asset,
+)
+from pydantic import Field
+
+from orchestration import settings
+from orchestration.delivery.deliver import MonthAlreadyDue, MonthNotDue, Outcome, deliver_month
+from orchestration.delivery.due import today_in_amsterdam
+from orchestration.delivery.folders import delivery_root
+from orchestration.delivery.mail import send_revision_mail
+from orchestration.lpz.contract import TIMEZONE
+from orchestration.resources import WarehouseResource
+from orchestration.resources.mail import AlertMailerResource
+
+MART = AssetKey("agg_seh_stops_regio_maand")
+
+# Calendar months in Europe/Amsterdam from the month of the first export-day partition on; the
+# current month is a partition too (end_offset=1), so that it can be delivered as preliminary.
+delivery_months = MonthlyPartitionsDefinition(
+    start_date=datetime.strptime(settings.first_export_day(), "%Y-%m-%d").replace(day=1),
+    timezone=TIMEZONE,
+    fmt="%Y-%m",
+    end_offset=1,
+)
+
+
+class DeliveryConfig(Config):
+    """How to deliver the month; the defaults are what the schedule does."""
+
+    voorlopig: bool = Field(
+        default=False,
+        description="Deliver a month that is not due yet as a marked preliminary (voorlopig-N "
+        "folder, _VOORLOPIG file names, revisie 0). Refused for a month that is due.",
+    )
+    peildatum: str | None = Field(
+        default=None,
+        description="The day (YYYY-MM-DD) on which to judge whether the month is due; default "
+        "today in Europe/Amsterdam. The schedule passes its tick's day.",
+    )
+
+
+@asset(
+    partitions_def=delivery_months,
+    deps=[MART],
+    group_name="delivery",
+    kinds={"python", "csv"},
+    owners=["team:lnaz-data"],
+    description=(
+        "The monthly delivery to the ministry (contract section 7): a YYYY-MM/revisie-N/ folder "
+        "with the CSV, an Excel table, a one-page HTML report and manifest.json, in the "
+        "delivery location (SEH_DELIVERY_DIR, default <data dir>/levering). Refuses a month "
+        "that is not due unless forced as preliminary (voorlopig). Unchanged figures make no new "
+        "revision; changed ones make revision N+1 beside N, listed in the manifest and mailed."
+    ),
+)
+def ministry_delivery(
+    context: AssetExecutionContext,
+    config: DeliveryConfig,
+    warehouse: WarehouseResource,
+    alert_mailer: AlertMailerResource,
+) -> MaterializeResult:
+    month = context.partition_key
+    today = date.fromisoformat(config.peildatum) if config.peildatum else today_in_amsterdam()
+    _refuse_stale_marts(context, warehouse)
+    try:
+        with warehouse.read_connection() as con:
+            outcome = deliver_month(
+                con, month, delivery_root(), today, preliminary=config.voorlopig
+            )
+    except (MonthNotDue, MonthAlreadyDue) as refusal:
+        raise Failure(description=str(refusal)) from None
+    context.log.info(outcome.describe())
+    metadata = _metadata(outcome)
+    if outcome.new and outcome.changes and not outcome.revision.preliminary:
+        metadata["e-mail"] = _announce(context, outcome, alert_mailer)
+    return MaterializeResult(metadata=metadata)
+
+
+def _refuse_stale_marts(context: AssetExecutionContext, warehouse: WarehouseResource) -> None:
+    """Fail when export days were loaded after the mart was last built: deliver nothing older
+    than the raw layer (the transform run has to finish first)."""
+    event = context.instance.get_latest_materialization_event(MART)
+    if event is None:
+        context.log.warning("no materialization of the mart is recorded; delivering as it is")
+        return
+    with warehouse.read_connection() as con:
+        [(last_load,)] = con.execute("select max(geladen_at) from raw.export_versies").fetchall()
+    if last_load is not None and last_load.timestamp() > event.timestamp:
+        raise Failure(
+            description=(
+                f"export days were loaded at {last_load:%Y-%m-%d %H:%M} UTC, after the marts "
+                "were last built: run the transform job (or `seh-stops run`) first, then deliver"
+            )
+        )
+
+
+def _metadata(outcome: Outcome) -> dict[str, object]:
+    revision = outcome.revision
+    csv_text = revision.file(".csv").read_text(encoding="utf-8")
+    return {
+        "uitkomst": outcome.describe(),
+        "revisie": revision.number,
+        "voorlopig": revision.preliminary,
+        "nieuwe_revisie": outcome.new,
+        "map": MetadataValue.url(revision.folder.as_uri()),
+        "gewijzigde_regios": [change["roaz_regio"] for change in outcome.changes],
+        "due": outcome.due.explain(),
+        "csv": MetadataValue.md(f"```\n{csv_text}```"),
+    }
+
+
+def _announce(
+    context: AssetExecutionContext, outcome: Outcome, alert_mailer: AlertMailerResource
+) -> str:
+    """Mail the ministry and LNAZ about the new revision; a failure is loud but does not undo
+    the delivery (the revision is written, and rerunning would find nothing changed)."""
+    revision = outcome.revision
+    try:
+        return send_revision_mail(
+            alert_mailer.settings(),
+            outcome.month,
+            revision.number,
+            outcome.changes,
+            revision.folder,
+        )
+    except Exception as exc:
+        context.log.error(f"revision {revision.number} written, but its e-mail failed: {exc}")
+        return f"mislukt: {exc}"

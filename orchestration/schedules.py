@@ -1,0 +1,74 @@
+"""Schedules: the daily delivery to the ministry.
+
+One evaluation does both jobs of issue 5 point 2, so there is one place to look: every morning
+at 07:00 (Europe/Amsterdam) it requests the delivery of each month that is due and was never
+delivered, and of each delivered month whose figures in the warehouse now differ from its
+latest revision (a late mutation, a withdrawal, a corrected export day). The run itself decides
+again, so a request that turns out unchanged makes no revision.
+"""
+
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    RunRequest,
+    ScheduleEvaluationContext,
+    SkipReason,
+    define_asset_job,
+    schedule,
+)
+
+from orchestration.assets.delivery import delivery_months, ministry_delivery
+from orchestration.delivery.deliver import pending_deliveries
+from orchestration.delivery.due import today_in_amsterdam
+from orchestration.delivery.folders import delivery_root
+from orchestration.lpz.contract import TIMEZONE
+from orchestration.resources import WarehouseResource
+from orchestration.resources.warehouse import WarehouseBusy, open_read_only
+
+# A schedule tick must answer within Dagster's evaluation timeout; a run that holds the
+# warehouse longer just means the next tick delivers.
+WAREHOUSE_WAIT_SECONDS = 20.0
+
+deliver_month = define_asset_job(
+    "deliver_month",
+    selection=AssetSelection.assets(ministry_delivery),
+    partitions_def=delivery_months,
+    description="Deliver one month to the ministry (a new revision only when its figures changed).",
+)
+
+
+@schedule(
+    job=deliver_month,
+    cron_schedule="0 7 * * *",
+    execution_timezone=TIMEZONE,
+    default_status=DefaultScheduleStatus.RUNNING,
+    description=(
+        "Every day at 07:00 Europe/Amsterdam: deliver each month that is due and not yet "
+        "delivered, and a new revision of each delivered month whose figures changed."
+    ),
+)
+def ministry_delivery_schedule(context: ScheduleEvaluationContext, warehouse: WarehouseResource):
+    today = today_in_amsterdam(context.scheduled_execution_time)
+    try:
+        con = open_read_only(warehouse.database_path(), WAREHOUSE_WAIT_SECONDS)
+    except (FileNotFoundError, WarehouseBusy) as exc:
+        return SkipReason(f"warehouse not readable now: {exc}")
+    try:
+        pending = pending_deliveries(con, delivery_root(), today)
+    finally:
+        con.close()
+    known = set(delivery_months.get_partition_keys(context.scheduled_execution_time))
+    pending = [item for item in pending if item.month in known]
+    if not pending:
+        return SkipReason(f"on {today} no month is due that is undelivered or changed")
+    return [
+        RunRequest(
+            partition_key=item.month,
+            # month and table: unique within a tick; a month still pending (say its run
+            # failed) is asked for again by the next day's tick
+            run_key=f"{item.month}:{item.fingerprint[:16]}",
+            run_config={"ops": {"ministry_delivery": {"config": {"peildatum": today.isoformat()}}}},
+            tags={"seh/aanleiding": item.reason},
+        )
+        for item in pending
+    ]
