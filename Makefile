@@ -11,6 +11,7 @@ BIN := $(VENV)/bin
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	uv sync --frozen --python python3.11
+	$(BIN)/python -m orchestration.quality.gx_setup
 	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
 
 demo: setup

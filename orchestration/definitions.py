@@ -11,6 +11,7 @@ from orchestration.assets.delivery import ministry_delivery
 from orchestration.assets.ingestion import lpz_export_day
 from orchestration.assets.inventory import lpz_export_inventaris
 from orchestration.assets.transform import seh_stops_dbt_assets
+from orchestration.checks import asset_checks, freshness_checks, freshness_sensor
 from orchestration.dbt import dbt_executable, dbt_project
 from orchestration.partitions import export_days
 from orchestration.progress import progress_logger
@@ -23,7 +24,8 @@ settings.use_data_dir()
 
 ingest_export_days = define_asset_job(
     "ingest_export_days",
-    selection=AssetSelection.assets(lpz_export_day),
+    # The freshness check runs from its sensor: loading an old day is no sign of freshness.
+    selection=AssetSelection.assets(lpz_export_day) - AssetSelection.checks(*freshness_checks),
     partitions_def=export_days,
     description="Load a range of export days into the raw layer (one run for the range).",
 )
@@ -50,8 +52,9 @@ defs = Definitions(
         ministry_delivery,
     ],
     jobs=[ingest_export_days, transform],
+    asset_checks=asset_checks,
     schedules=[ministry_delivery_schedule],
-    sensors=[engineer_run_failure_alert],
+    sensors=[engineer_run_failure_alert, freshness_sensor],
     loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={
         "warehouse": WarehouseResource(),

@@ -1,0 +1,160 @@
+"""Great Expectations checkpoints as Dagster asset checks.
+
+One check per guarded asset, named ``great_expectations``: the raw rows of the export days an
+ingestion run loaded, and the two marts. A failed ``critical`` expectation fails the check with
+severity ERROR, and because the checks are blocking, Dagster then skips everything downstream
+of the asset in that run; ``warning`` expectations fail it with severity WARN, which blocks
+nothing. The metadata holds the failing expectations, sample rows (never ``toelichting``) and
+a link to the run's Data Docs page.
+
+No ``from __future__ import annotations`` here: Dagster inspects the context annotation.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
+
+from orchestration.assets.ingestion import lpz_export_day
+from orchestration.quality import frames
+from orchestration.quality.gx_context import data_docs_index_url, load_context, run_checkpoint
+from orchestration.quality.outcomes import SuiteOutcome, describe_outcomes
+from orchestration.resources import WarehouseResource
+
+CHECK_NAME = "great_expectations"
+MAX_SAMPLE_ROWS = 25
+
+FrameReader = Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]
+
+
+@asset_check(
+    asset=lpz_export_day,
+    name=CHECK_NAME,
+    blocking=True,
+    description=(
+        "GX suites raw_seh_locaties and raw_seh_statusmutaties on the current version of the "
+        "export days this run loaded (or of the latest day when run on its own). A critical "
+        "failure blocks everything downstream in the run; a warning does not."
+    ),
+)
+def lpz_export_day_expectations(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> AssetCheckResult:
+    with warehouse.read_connection() as con:
+        days = checked_days(context, con)
+        frames_by_suite = {
+            "raw_seh_locaties": frames.raw_frame(con, "seh_locaties", days),
+            "raw_seh_statusmutaties": frames.raw_frame(con, "seh_statusmutaties", days),
+        }
+    day_list = ", ".join(day.isoformat() for day in days) or "none loaded"
+    return gx_check_result(run_suites(frames_by_suite), {"export_days": day_list})
+
+
+def checked_days(context: AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection) -> list[date]:
+    """The partitions of the run, or the newest loaded day when the check runs on its own."""
+    if context.has_partition_key_range or context.has_partition_key:
+        return [date.fromisoformat(key) for key in context.partition_keys]
+    latest = frames.latest_export_day(con)
+    return [latest] if latest else []
+
+
+def _mart_check(model: str, read: FrameReader, what: str) -> AssetChecksDefinition:
+    """A blocking check running the GX suite named like the mart (Dagster names its op
+    ``<model>_great_expectations``)."""
+
+    @asset_check(
+        asset=AssetKey(model),
+        name=CHECK_NAME,
+        blocking=True,
+        description=(
+            f"GX suite {model} on the whole mart: {what}. A failure is critical and blocks "
+            "everything downstream in the run (no delivery of figures that break them)."
+        ),
+    )
+    def _check(warehouse: WarehouseResource) -> AssetCheckResult:
+        with warehouse.read_connection() as con:
+            frame = read(con)
+        return gx_check_result(run_suites({model: frame}))
+
+    return _check
+
+
+fct_stop_episodes_expectations = _mart_check(
+    "fct_stop_episodes",
+    frames.fct_stop_episodes_frame,
+    "positive durations, ended_at after started_at, no overlapping episodes of a location",
+)
+agg_seh_stops_regio_maand_expectations = _mart_check(
+    "agg_seh_stops_regio_maand",
+    frames.agg_frame,
+    "ten regions every month, no month missing, figures empty exactly when niet_geregistreerd",
+)
+
+gx_checks = [
+    lpz_export_day_expectations,
+    fct_stop_episodes_expectations,
+    agg_seh_stops_regio_maand_expectations,
+]
+
+
+def run_suites(frames_by_suite: dict[str, pd.DataFrame]) -> list[SuiteOutcome]:
+    """Run the checkpoint of each suite on its frame, with one loaded context."""
+    context = load_context()
+    return [run_checkpoint(suite, frame, context) for suite, frame in frames_by_suite.items()]
+
+
+def gx_check_result(
+    outcomes: list[SuiteOutcome], metadata: dict[str, Any] | None = None
+) -> AssetCheckResult:
+    """The check result: ERROR on a critical failure, WARN on warnings only, metadata for all."""
+    critical = any(outcome.critical for outcome in outcomes)
+    failures = [(o.suite, f) for o in outcomes for f in o.failures]
+    samples = [{"suite": o.suite, **row} for o in outcomes for row in o.sample_rows]
+    result_metadata: dict[str, Any] = {
+        **(metadata or {}),
+        "rows_checked": MetadataValue.json({o.suite: o.rows_checked for o in outcomes}),
+        "failed/critical": sum(f.severity == "critical" for _, f in failures),
+        "failed/warning": sum(f.severity != "critical" for _, f in failures),
+        "failing_expectations": MetadataValue.md(_failure_table(failures)),
+        "sample_rows": MetadataValue.json(samples[:MAX_SAMPLE_ROWS]),
+        "data_docs": MetadataValue.url(data_docs_index_url()),
+    }
+    for outcome in outcomes:
+        if outcome.data_docs_url:
+            result_metadata[f"data_docs/{outcome.suite}"] = MetadataValue.url(outcome.data_docs_url)
+    return AssetCheckResult(
+        passed=not failures,
+        severity=AssetCheckSeverity.ERROR if critical else AssetCheckSeverity.WARN,
+        description=describe_outcomes(outcomes),
+        metadata=result_metadata,
+    )
+
+
+def _failure_table(failures: list) -> str:
+    if not failures:
+        return "Every expectation holds."
+    lines = [
+        "| suite | severity | expectation | column(s) | rows | examples | why |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for suite, f in failures:
+        examples = ", ".join(f"`{example}`" for example in f.examples) or (f.error or "")
+        rows = "" if f.unexpected_count is None else str(f.unexpected_count)
+        cells = [suite, f.severity, f.expectation, f.columns, rows, examples, f.notes]
+        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,137 @@
+"""The frames the suites validate, read from the DuckDB warehouse.
+
+GX's SQL datasource does not work on DuckDB, so every suite runs on a pandas DataFrame read
+here. Rules that span rows (overlapping episodes, complete months) become helper columns,
+computed here, so that a plain column expectation can state them and point at the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from orchestration.lpz.contract import MUTATION_COLUMNS, TIMEZONE
+from orchestration.lpz.timestamps import parse_lpz_timestamp
+
+_AMSTERDAM = ZoneInfo(TIMEZONE)
+
+# The current version of each export day: the loaded version with the latest gegenereerd_op.
+_CURRENT_VERSIONS = """
+    select versie_id
+    from raw.export_versies
+    qualify row_number() over (partition by export_datum order by gegenereerd_at desc) = 1
+"""
+
+
+def latest_export_day(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The newest export day loaded, or None before the first load."""
+    return con.execute("select max(export_datum) from raw.export_versies").fetchone()[0]
+
+
+def raw_frame(con: duckdb.DuckDBPyConnection, table: str, days: Sequence[date]) -> pd.DataFrame:
+    """The rows of ``raw.<table>`` in the current versions of ``days``, values as text.
+
+    ``export_datum`` comes as 'YYYY-MM-DD' text, like every other raw value. The mutations
+    frame gets two helper columns: ``geregistreerd_datum`` (the local date of
+    geregistreerd_op) and ``identical_resend`` (the same mutation, identical in every field,
+    is in an earlier export day: its registration date is naturally an earlier day).
+    """
+    if table == "seh_locaties":
+        return _raw_rows(con, table, days, helpers="")
+    if table != "seh_statusmutaties":
+        raise ValueError(f"no raw export table {table!r}: use seh_locaties or seh_statusmutaties")
+    same_content = " and ".join(f"eerder.{c} = rij.{c}" for c in MUTATION_COLUMNS)
+    identical_resend = f"""
+        , exists (
+            select 1
+            from raw.seh_statusmutaties as eerder
+            where eerder.versie_id in ({_CURRENT_VERSIONS})
+              and eerder.export_datum < rij.export_datum
+              and {same_content}
+        ) as identical_resend
+    """
+    frame = _raw_rows(con, table, days, helpers=identical_resend)
+    frame["geregistreerd_datum"] = frame["geregistreerd_op"].map(local_date_of)
+    return frame
+
+
+def _raw_rows(
+    con: duckdb.DuckDBPyConnection, table: str, days: Sequence[date], helpers: str
+) -> pd.DataFrame:
+    return con.execute(
+        f"""
+        select strftime(rij.export_datum, '%Y-%m-%d') as export_datum,
+               rij.* exclude (export_datum)
+               {helpers}
+        from raw.{table} as rij
+        where rij.versie_id in ({_CURRENT_VERSIONS})
+          and list_contains(?::date[], rij.export_datum)
+        order by rij.export_datum, rij.recordnummer
+        """,
+        [list(days)],
+    ).df()
+
+
+def local_date_of(timestamp: str) -> str | None:
+    """The Europe/Amsterdam date ('YYYY-MM-DD') of a contract timestamp, None if unparseable."""
+    instant = parse_lpz_timestamp(timestamp)
+    return instant.astimezone(_AMSTERDAM).date().isoformat() if instant else None
+
+
+def fct_stop_episodes_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The stop episodes mart with ``span_seconds`` and ``overlaps_earlier_episode``.
+
+    An episode overlaps when it starts before the latest end of the location's earlier
+    episodes (not only the previous one: a long episode can cover several later ones).
+    Touching episodes (end = next start) do not overlap.
+    """
+    return con.execute(
+        """
+        select
+            episode.*,
+            epoch(episode.ended_at) - epoch(episode.started_at) as span_seconds,
+            coalesce(
+                episode.started_at < max(episode.ended_at) over (
+                    partition by episode.locatie_id
+                    order by episode.started_at, episode.ended_at, episode.episode_id
+                    rows between unbounded preceding and 1 preceding
+                ),
+                false
+            ) as overlaps_earlier_episode
+        from marts.fct_stop_episodes as episode
+        order by episode.locatie_id, episode.started_at
+        """
+    ).df()
+
+
+def agg_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The region x month mart with ``regions_in_month`` and ``previous_month_present``."""
+    frame = con.execute(
+        "select * from marts.agg_seh_stops_regio_maand order by maand, volgorde"
+    ).df()
+    return with_month_helpers(frame)
+
+
+def with_month_helpers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the completeness helpers to a frame with a ``maand`` ('YYYY-MM') column."""
+    frame = frame.copy()
+    frame["regions_in_month"] = frame.groupby("maand")["maand"].transform("size")
+    months = set(frame["maand"])
+    first = min(months, default=None)
+    frame["previous_month_present"] = [
+        month == first or previous_month(month) in months for month in frame["maand"]
+    ]
+    return frame
+
+
+def previous_month(month: str) -> str | None:
+    """'2023-01' -> '2022-12'; None for text that is no month (the suite reports that)."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+    except (AttributeError, ValueError):
+        return None
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"

@@ -1,0 +1,170 @@
+"""What a checkpoint run found, summarised for people: pure code, no GX and no Dagster.
+
+A GX validation result (its JSON dict) becomes a :class:`SuiteOutcome`: the failed
+expectations in words, with example values, and sample rows looked up in the validated frame
+by the key columns GX reports. The free text of ``toelichting`` never appears in a summary: it
+may name staff and must not leave the raw layer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+# Columns whose values never appear in a summary, a check's metadata or an alert.
+NEVER_SHOWN = frozenset({"toelichting"})
+SAMPLE_ROWS_PER_EXPECTATION = 5
+EXAMPLE_VALUES = 5
+SEVERITY_ORDER = {"critical": 2, "warning": 1, "info": 0}
+
+
+@dataclass(frozen=True)
+class FailedExpectation:
+    """One expectation that did not hold, in words a data engineer can act on."""
+
+    expectation: str
+    columns: str
+    severity: str
+    notes: str
+    unexpected_count: int | None = None
+    examples: list[Any] = field(default_factory=list)
+    error: str | None = None
+
+    def describe(self) -> str:
+        """One line: what failed, how often, examples."""
+        what = f"{self.expectation} on {self.columns}" if self.columns else self.expectation
+        if self.error:
+            return f"{what}: could not be evaluated ({self.error})"
+        count = "" if self.unexpected_count is None else f": {self.unexpected_count} row(s)"
+        examples = f", e.g. {', '.join(map(repr, self.examples))}" if self.examples else ""
+        return f"{what}{count}{examples}"
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    """What one checkpoint run found on one frame."""
+
+    suite: str
+    rows_checked: int
+    evaluated: int
+    failures: list[FailedExpectation]
+    sample_rows: list[dict[str, Any]]
+    data_docs_url: str | None = None
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+    @property
+    def severity(self) -> str | None:
+        """The most severe failure (critical > warning > info), None when all passed."""
+        if not self.failures:
+            return None
+        return max((f.severity for f in self.failures), key=lambda s: SEVERITY_ORDER.get(s, 2))
+
+    @property
+    def critical(self) -> bool:
+        return self.severity == "critical"
+
+
+def summarise(
+    suite: str, validation: dict[str, Any], frame: pd.DataFrame, data_docs_url: str | None
+) -> SuiteOutcome:
+    """Turn a GX validation result (JSON dict) into failures and sample rows of ``frame``."""
+    results = validation.get("results", [])
+    failed = [r for r in results if not r.get("success")]
+    return SuiteOutcome(
+        suite=suite,
+        rows_checked=len(frame),
+        evaluated=len(results),
+        failures=[_failure(r) for r in failed],
+        sample_rows=_sample_rows(failed, frame),
+        data_docs_url=data_docs_url,
+    )
+
+
+def _failure(result: dict[str, Any]) -> FailedExpectation:
+    config = result.get("expectation_config", {})
+    kwargs = config.get("kwargs", {})
+    details = result.get("result", {}) or {}
+    exception = result.get("exception_info", {}) or {}
+    examples = details.get("partial_unexpected_list")
+    if examples is None and "observed_value" in details:
+        examples = [details["observed_value"]]
+    return FailedExpectation(
+        expectation=config.get("type", "?"),
+        columns=_columns(kwargs),
+        severity=str(config.get("severity") or "critical"),
+        notes=str(config.get("notes") or ""),
+        unexpected_count=details.get("unexpected_count"),
+        examples=list(dict.fromkeys(map(_hashable, examples or [])))[:EXAMPLE_VALUES],
+        error=exception.get("exception_message") if exception.get("raised_exception") else None,
+    )
+
+
+def _columns(kwargs: dict[str, Any]) -> str:
+    if "column" in kwargs:
+        return str(kwargs["column"])
+    if "column_A" in kwargs:
+        return f"{kwargs['column_A']}, {kwargs['column_B']}"
+    if "column_list" in kwargs:
+        return ", ".join(kwargs["column_list"])
+    return ""
+
+
+def _hashable(value: Any) -> Any:
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
+
+
+def _sample_rows(failed: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Up to a few rows per failed expectation, looked up by the key columns GX reported.
+
+    Rows come from ``frame`` itself (GX reports only keys), without the never-shown columns,
+    each tagged with the expectation that flagged it.
+    """
+    samples: list[dict[str, Any]] = []
+    if frame.empty:
+        return samples
+    shown = [c for c in frame.columns if c not in NEVER_SHOWN]
+    for result in failed:
+        details = result.get("result", {}) or {}
+        keys = details.get("unexpected_index_column_names") or []
+        found = details.get("unexpected_index_list") or []
+        if not keys or not found or not set(keys) <= set(frame.columns):
+            continue
+        wanted = {tuple(entry.get(k) for k in keys) for entry in found}
+        mask = frame[keys].apply(tuple, axis=1).isin(wanted)
+        rows = frame.loc[mask, shown].head(SAMPLE_ROWS_PER_EXPECTATION)
+        flagged_by = _flag(result)
+        for row in json.loads(rows.to_json(orient="records", date_format="iso")):
+            samples.append({"flagged_by": flagged_by, **row})
+    return samples
+
+
+def _flag(result: dict[str, Any]) -> str:
+    config = result.get("expectation_config", {})
+    columns = _columns(config.get("kwargs", {}))
+    return f"{config.get('type', '?')}({columns})"
+
+
+def describe_outcomes(outcomes: list[SuiteOutcome]) -> str:
+    """A few readable lines: which suites passed, and every failed expectation with why."""
+    lines = []
+    for outcome in outcomes:
+        if outcome.success:
+            lines.append(
+                f"{outcome.suite}: all {outcome.evaluated} expectations hold "
+                f"({outcome.rows_checked} rows)."
+            )
+            continue
+        lines.append(
+            f"{outcome.suite}: {len(outcome.failures)} of {outcome.evaluated} expectations "
+            f"failed ({outcome.rows_checked} rows):"
+        )
+        for failure in sorted(outcome.failures, key=lambda f: -SEVERITY_ORDER.get(f.severity, 2)):
+            why = f" ({failure.notes})" if failure.notes else ""
+            lines.append(f"- [{failure.severity}] {failure.describe()}{why}")
+    return "\n".join(lines)

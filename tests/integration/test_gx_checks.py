@@ -1,0 +1,304 @@
+"""Great Expectations for real: committed suites, checkpoints on DuckDB data, Dagster checks.
+
+The January run's warehouse shows that the suites hold on good data; hand-written export
+days show that a critical problem fails the blocking check and stops what is downstream,
+and that a warning does not.
+"""
+
+import filecmp
+import shutil
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import duckdb
+import pandas as pd
+import pytest
+from dagster import (
+    AssetCheckSeverity,
+    AssetKey,
+    BackfillPolicy,
+    DagsterInstance,
+    MaterializeResult,
+    asset,
+    materialize,
+)
+
+from orchestration.assets.ingestion import lpz_export_day
+from orchestration.checks.gx_checks import (
+    agg_seh_stops_regio_maand_expectations,
+    fct_stop_episodes_expectations,
+    lpz_export_day_expectations,
+)
+from orchestration.partitions import export_days
+from orchestration.quality import frames
+from orchestration.quality.gx_context import CONTEXT_DIR, load_context, run_checkpoint
+from orchestration.quality.gx_setup import set_up
+from orchestration.resources import ExportSourceResource, WarehouseResource
+from orchestration.resources.warehouse import open_read_only
+from tests.exportdays import location_line, mutation_line, write_day
+
+DAY = date(2023, 1, 10)
+
+
+def path_of(url: str) -> Path:
+    return Path(unquote(urlparse(url).path))
+
+
+def test_the_committed_gx_context_is_what_the_setup_step_writes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEH_DATA_DIR", str(tmp_path / "data"))
+    copy = tmp_path / "expectations"
+    shutil.copytree(CONTEXT_DIR, copy, ignore=shutil.ignore_patterns("uncommitted"))
+    set_up(copy)
+    comparison = filecmp.dircmp(CONTEXT_DIR, copy, ignore=["uncommitted"])
+    differing = _differences(comparison)
+    assert differing == [], (
+        "expectations/ is out of date: run `python -m orchestration.quality.gx_setup` and "
+        f"commit the result ({differing})"
+    )
+
+
+def _differences(comparison: filecmp.dircmp) -> list[str]:
+    found = [*comparison.diff_files, *comparison.left_only, *comparison.right_only]
+    for sub in comparison.subdirs.values():
+        found += _differences(sub)
+    return found
+
+
+def test_every_suite_holds_on_the_simulated_january(january_run, monkeypatch):
+    monkeypatch.setenv("SEH_DATA_DIR", str(january_run.data_dir))
+    con = open_read_only(january_run.warehouse)
+    try:
+        days = [
+            row[0] for row in con.execute("select export_datum from raw.export_versies").fetchall()
+        ]
+        frames_by_suite = {
+            "raw_seh_locaties": frames.raw_frame(con, "seh_locaties", days),
+            "raw_seh_statusmutaties": frames.raw_frame(con, "seh_statusmutaties", days),
+            "fct_stop_episodes": frames.fct_stop_episodes_frame(con),
+            "agg_seh_stops_regio_maand": frames.agg_frame(con),
+        }
+    finally:
+        con.close()
+    context = load_context()
+    for suite, frame in frames_by_suite.items():
+        outcome = run_checkpoint(suite, frame, context)
+        assert outcome.success, (suite, [f.describe() for f in outcome.failures])
+        assert outcome.rows_checked > 0
+        assert path_of(outcome.data_docs_url).is_file()
+        assert path_of(outcome.data_docs_url).is_relative_to(january_run.data_dir / "gx")
+    assert (january_run.data_dir / "gx" / "data_docs" / "index.html").is_file()
+
+
+def _stand_in(name: str):
+    """An asset with a dbt mart's key that builds nothing: the January run built the mart."""
+
+    @asset(name=name)
+    def _mart() -> MaterializeResult:
+        return MaterializeResult()
+
+    return _mart
+
+
+def test_the_mart_checks_pass_in_dagster_on_the_simulated_january(january_run, monkeypatch):
+    monkeypatch.setenv("SEH_DATA_DIR", str(january_run.data_dir))
+    marts = [_stand_in("fct_stop_episodes"), _stand_in("agg_seh_stops_regio_maand")]
+    result = materialize(
+        [*marts, fct_stop_episodes_expectations, agg_seh_stops_regio_maand_expectations],
+        resources={"warehouse": WarehouseResource(path=str(january_run.warehouse))},
+        instance=DagsterInstance.ephemeral(),
+    )
+    evaluations = result.get_asset_check_evaluations()
+    assert {e.asset_key for e in evaluations} == {
+        AssetKey("fct_stop_episodes"),
+        AssetKey("agg_seh_stops_regio_maand"),
+    }
+    for evaluation in evaluations:
+        assert evaluation.passed, evaluation.description
+        assert path_of(evaluation.metadata["data_docs"].value).is_file()
+
+
+# -- a broken export day through Dagster -------------------------------------------------
+
+
+@asset(
+    partitions_def=export_days, deps=[lpz_export_day], backfill_policy=BackfillPolicy.single_run()
+)
+def downstream_of_raw() -> MaterializeResult:
+    """Stands in for everything the raw layer feeds: it must not run after a critical failure."""
+    return MaterializeResult()
+
+
+def ingest(tmp_path: Path, monkeypatch, mutations: list[str], locations: list[str] | None = None):
+    """Write DAY, then materialize it with its GX check and a downstream asset."""
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
+    write_day(tmp_path / "exports", DAY, locations=locations, mutations=mutations)
+    result = materialize(
+        [lpz_export_day, lpz_export_day_expectations, downstream_of_raw],
+        partition_key=DAY.isoformat(),
+        resources={
+            "warehouse": WarehouseResource(path=str(data_dir / "warehouse.duckdb")),
+            "export_source": ExportSourceResource(location=str(tmp_path / "exports")),
+        },
+        instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    (evaluation,) = result.get_asset_check_evaluations()
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    return result, evaluation, materialized
+
+
+def test_a_critical_problem_fails_the_blocking_check_and_stops_downstream(tmp_path, monkeypatch):
+    result, evaluation, materialized = ingest(
+        tmp_path,
+        monkeypatch,
+        mutations=[
+            mutation_line("M1", status="Stop", toelichting="Dr. Jansen gebeld"),
+            mutation_line("M2", ingang="2023-01-10 10:00"),
+            mutation_line("M3"),
+            mutation_line("M3", ingang="2023-01-10T11:00:00+01:00"),
+        ],
+    )
+    assert not result.success
+    assert not evaluation.passed
+    assert evaluation.severity == AssetCheckSeverity.ERROR
+    assert materialized == {AssetKey("lpz_export_day")}  # downstream_of_raw was skipped
+
+    table = evaluation.metadata["failing_expectations"].value
+    assert "expect_column_values_to_be_in_set | status" in table
+    assert "expect_column_values_to_match_regex | ingang" in table
+    assert "expect_compound_columns_to_be_unique | export_datum, mutatie_id" in table
+    samples = evaluation.metadata["sample_rows"].value
+    assert {row["mutatie_id"] for row in samples} == {"M1", "M2", "M3"}
+    assert all("toelichting" not in row for row in samples)
+    everything = repr(evaluation.metadata) + (evaluation.description or "")
+    assert "Jansen" not in everything
+    assert evaluation.metadata["export_days"].value == DAY.isoformat()
+    page = path_of(evaluation.metadata["data_docs/raw_seh_statusmutaties"].value)
+    assert page.is_file() and page.is_relative_to(tmp_path / "data" / "gx" / "data_docs")
+    assert "Jansen" not in page.read_text(encoding="utf-8")
+
+
+def test_a_warning_shows_but_does_not_block(tmp_path, monkeypatch):
+    result, evaluation, materialized = ingest(
+        tmp_path,
+        monkeypatch,
+        locations=["SEH0001;;Testziekenhuis;Noord;ja;2020-01-01;nee"],  # no locatie_naam
+        mutations=[mutation_line("M1", status="open", stoptype="volledig")],  # forbidden field
+    )
+    assert result.success
+    assert not evaluation.passed
+    assert evaluation.severity == AssetCheckSeverity.WARN
+    assert materialized == {AssetKey("lpz_export_day"), AssetKey("downstream_of_raw")}
+    table = evaluation.metadata["failing_expectations"].value
+    assert "| warning | expect_column_value_lengths_to_be_between | locatie_naam |" in table
+    assert "| warning | expect_column_values_to_be_in_set | stoptype |" in table
+    assert evaluation.metadata["failed/critical"].value == 0
+
+
+def test_a_clean_day_passes(tmp_path, monkeypatch):
+    result, evaluation, materialized = ingest(
+        tmp_path,
+        monkeypatch,
+        locations=[location_line("SEH0001"), location_line("SEH0002", actief="nee")],
+        mutations=[mutation_line("M1"), mutation_line("M2", status="open", stoptype="")],
+    )
+    assert result.success and evaluation.passed, evaluation.description
+    assert AssetKey("downstream_of_raw") in materialized
+
+
+# -- the mart suites catch what they are for ---------------------------------------------
+
+
+def test_overlapping_episodes_of_one_location_fail_the_episode_suite(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEH_DATA_DIR", str(tmp_path / "data"))
+    at = pd.Timestamp
+    episodes = pd.DataFrame(
+        {
+            "episode_id": ["a", "b", "c", "d"],
+            "locatie_id": ["L1", "L1", "L1", "L2"],
+            "roaz_regio": ["Noord"] * 4,
+            "started_at": [
+                at("2023-01-10 08:00Z"),
+                at("2023-01-10 09:00Z"),
+                at("2023-01-10 12:00Z"),
+                at("2023-01-10 09:00Z"),
+            ],
+            "ended_at": [
+                at("2023-01-10 11:00Z"),
+                at("2023-01-10 10:00Z"),
+                at("2023-01-10 13:00Z"),
+                at("2023-01-10 10:00Z"),
+            ],
+            "duration_seconds": [3 * 3600, 3600, 3600, 3600],
+            "start_maand": ["2023-01"] * 4,
+        }
+    )
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.register("episodes", episodes)
+    con.execute("create table marts.fct_stop_episodes as select * from episodes")
+    frame = frames.fct_stop_episodes_frame(con)
+    assert frame.set_index("episode_id")["overlaps_earlier_episode"].to_dict() == {
+        "a": False,
+        "b": True,
+        "c": False,
+        "d": False,
+    }
+    outcome = run_checkpoint("fct_stop_episodes", frame)
+    assert outcome.critical
+    assert [f.columns for f in outcome.failures] == ["overlaps_earlier_episode"]
+    assert [row["episode_id"] for row in outcome.sample_rows] == ["b"]
+
+
+def test_a_missing_region_and_figures_for_a_non_registering_region_fail_the_month_suite(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SEH_DATA_DIR", str(tmp_path / "data"))
+    from orchestration.quality.suites import regions
+
+    rows = [
+        {
+            "maand": "2023-01",
+            "roaz_regio": region,
+            "registratiestatus": "volledig",
+            "aantal_seh_locaties": 5,
+            "aantal_stops": 1,
+            "totale_duur_minuten": 10,
+            "totale_duur_seconden": 600,
+        }
+        for region in regions()[:9]
+    ]
+    rows[8]["registratiestatus"] = "niet_geregistreerd"  # but it has figures
+    frame = frames.with_month_helpers(pd.DataFrame(rows))
+    outcome = run_checkpoint("agg_seh_stops_regio_maand", frame)
+    failed = {(f.expectation, f.columns) for f in outcome.failures}
+    assert ("expect_column_values_to_be_between", "regions_in_month") in failed
+    assert ("expect_column_distinct_values_to_equal_set", "roaz_regio") in failed
+    assert ("expect_column_values_to_be_null", "aantal_stops") in failed
+    assert outcome.critical
+
+
+# -- the runner: a critical problem stops the pipeline before dbt --------------------------
+
+
+def test_the_runner_does_not_run_dbt_after_a_critical_problem(tmp_path, monkeypatch):
+    from orchestration import settings
+    from orchestration.runner import PipelineFailed, run_pipeline
+
+    for variable in ("SEH_DATA_DIR", "SEH_WAREHOUSE_PATH"):
+        monkeypatch.setenv(variable, "")  # restored after the test: use_data_dir sets them
+    data_dir = settings.use_data_dir(tmp_path / "data")
+    write_day(tmp_path / "exports", DAY, mutations=[mutation_line("M1", status="Stop")])
+
+    with pytest.raises(PipelineFailed, match="great_expectations"):
+        run_pipeline(str(tmp_path / "exports"), progress=lambda message: None)
+    con = open_read_only(data_dir / "warehouse.duckdb")
+    try:
+        schemas = {
+            row[0] for row in con.execute("select schema_name from duckdb_schemas()").fetchall()
+        }
+    finally:
+        con.close()
+    assert "raw" in schemas and "marts" not in schemas  # loaded, but dbt never ran
