@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from orchestration.dutch import MONTH_NAMES
+
 # The columns of marts.dq_bevindingen an alert may show. Nothing else reaches a mail: the mart's
 # detail and advies are written by the pipeline, never copied from the raw exports.
 FINDING_COLUMNS = (
@@ -30,20 +32,6 @@ FINDING_COLUMNS = (
     "is_open",
 )
 _SEVERITY_ORDER = {"kritiek": 0, "waarschuwing": 1}
-_MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass(frozen=True)
@@ -120,12 +108,12 @@ def _order(finding: Bevinding) -> tuple:
 
 def dutch_date(day: date) -> str:
     """``15 januari 2023``, independent of the machine's locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def dutch_month(maand: str) -> str:
     """``januari 2023`` for ``2023-01``; anything else is shown as it is."""
     year, _, month = maand.partition("-")
     if year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
-        return f"{_MONTHS[int(month) - 1]} {year}"
+        return f"{MONTH_NAMES[int(month) - 1]} {year}"
     return maand

@@ -15,22 +15,9 @@ from html import escape
 
 from orchestration.delivery.chart import twelve_month_chart
 from orchestration.delivery.due import twelve_months
+from orchestration.dutch import MONTH_NAMES
 from orchestration.report import RegionMonth
 
-MONTH_NAMES = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 STATUS_LABELS = {
     "volledig": "volledig",
     "gedeeltelijk": "gedeeltelijk",
