@@ -74,16 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         parents=[common],
-        help="load export days and rebuild everything downstream",
-        description="Load the export days found at the source (or in --from..--to) through "
-        "Dagster, then rebuild staging, episodes and marts with dbt.",
+        help="load new and corrected export days and rebuild everything downstream",
+        description="Load the export days at the source that are new or corrected since the "
+        "last run (or every day of --from..--to, loaded again) through Dagster, then rebuild "
+        "staging, episodes and marts with dbt.",
     )
     run.add_argument(
         "--source",
         default=None,
         help="folder of YYYY-MM-DD export days, or an http(s):// base URL serving them "
-        "(bearer token from $LPZ_EXPORT_TOKEN, private CA from $LPZ_EXPORT_CA_BUNDLE; "
-        f"default: ${settings.EXPORT_SOURCE_ENV} or <data dir>/exports)",
+        "(bearer token from $LPZ_EXPORT_TOKEN, private CA from $LPZ_EXPORT_CA_BUNDLE), or "
+        "archive:<folder> to rebuild from the raw archive "
+        f"(default: ${settings.EXPORT_SOURCE_ENV} or <data dir>/exports)",
     )
     run.add_argument("--from", dest="first", type=_day, help="first export day to load")
     run.add_argument("--to", dest="last", type=_day, help="last export day to load")
@@ -166,10 +168,15 @@ def _run(args: argparse.Namespace) -> int:
     _progress(
         f"Done: {len(summary.days_loaded)} export day(s) loaded, "
         f"{len(summary.not_loadable)} not loadable, {summary.materialized} assets materialized, "
-        f"{summary.checks_passed} checks passed, {len(summary.checks_failed)} failed."
+        f"{summary.checks_passed} checks passed, {len(summary.checks_failed)} failed, "
+        f"{len(summary.checks_warned)} with warnings."
     )
     for failed in summary.checks_failed:
         _progress(f"  check failed: {failed}")
+    for warned in summary.checks_warned:
+        _progress(f"  check warns (see the findings): {warned}")
+    # Warnings are data-quality findings the pipeline handled (quarantine, registration
+    # status): they reach LNAZ as findings and do not make the run fail.
     return 1 if summary.checks_failed else 0
 
 

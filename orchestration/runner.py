@@ -12,25 +12,35 @@ import shutil
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-import duckdb
-from dagster import DagsterInstance, DagsterRunStatus, Definitions, ExecuteInProcessResult
+from dagster import (
+    AssetCheckSeverity,
+    DagsterInstance,
+    DagsterRunStatus,
+    Definitions,
+    ExecuteInProcessResult,
+)
 
 from orchestration import settings
 from orchestration.assets.ingestion import verify_days
 from orchestration.lpz.export_day import ExportDayNotLoadable
 from orchestration.lpz.http_source import HttpExportSource, yesterday
+from orchestration.lpz.pending import (
+    contiguous_blocks,
+    http_probe_start,
+    loaded_versions,
+    pending_days,
+    published_days,
+)
 from orchestration.lpz.source import ExportSource, open_source
 from orchestration.resources.export_source import run_config as export_source_run_config
+from orchestration.resources.mail import run_config as alert_mailer_run_config
 from orchestration.resources.warehouse import open_read_only
 
 Progress = Callable[[str], None]
 # The CLI shows concise progress lines instead of Dagster's full console log.
 QUIET_RUN_CONFIG = {"loggers": {"progress": {}}}
-# An HTTP source cannot list its days: without --from, `run` re-probes this many days before
-# the last loaded one, so that a correction published in the meantime is loaded too.
-HTTP_RECHECK_DAYS = 7
 
 
 class PipelineFailed(RuntimeError):
@@ -46,7 +56,8 @@ class RunSummary:
     run_ids: list[str] = field(default_factory=list)
     materialized: int = 0
     checks_passed: int = 0
-    checks_failed: list[str] = field(default_factory=list)
+    checks_failed: list[str] = field(default_factory=list)  # severity ERROR: figures at risk
+    checks_warned: list[str] = field(default_factory=list)  # severity WARN: findings, not faults
 
 
 def instance() -> DagsterInstance:
@@ -63,9 +74,13 @@ def run_pipeline(
     last: date | None = None,
     progress: Progress = print,
 ) -> RunSummary:
-    """Load the export days found at the source (or in ``first..last``), then run dbt."""
+    """Load the new and corrected export days at the source (or every day of ``first..last``),
+    then rebuild everything downstream with dbt."""
     source = open_source(source_location)
     days = _days_at_source(source, first, last, progress)
+    if first is None and last is None:
+        # Without a range only new and corrected days are loaded (an explicit range reloads).
+        days = pending_days(source, days, _loaded_versions())
     defs = _definitions()
     progress(f"Verifying {len(days)} export day(s) at {source.describe()} ...")
     verified, problems = verify_days(source, days)
@@ -75,7 +90,7 @@ def run_pipeline(
 
     with instance() as dagster_instance:
         ingest = defs.resolve_job_def("ingest_export_days")
-        for block in _contiguous_blocks([export_day.day for export_day in verified]):
+        for block in contiguous_blocks([export_day.day for export_day in verified]):
             progress(f"Loading export days {block[0]} .. {block[-1]} ({len(block)} days) ...")
             result = ingest.execute_in_process(
                 run_config={
@@ -100,7 +115,10 @@ def run_pipeline(
             result = defs.resolve_job_def("transform").execute_in_process(
                 run_config={
                     **QUIET_RUN_CONFIG,
-                    "resources": {"export_source": export_source_run_config(source_location)},
+                    "resources": {
+                        "export_source": export_source_run_config(source_location),
+                        "alert_mailer": alert_mailer_run_config(),
+                    },
                 },
                 instance=dagster_instance,
                 raise_on_error=False,
@@ -122,43 +140,47 @@ def _definitions() -> Definitions:
 def _days_at_source(
     source: ExportSource, first: date | None, last: date | None, progress: Progress = print
 ) -> list[date]:
-    """All days at the source, or every day of the asked range (absent ones are reported).
+    """The days to look at: every day of the asked range (absent ones are reported), or
+    without a range all days a folder holds, or an HTTP source's probe window.
 
-    A folder lists its days. HTTP cannot list: without a range the runner probes from
-    :data:`HTTP_RECHECK_DAYS` before the last loaded day (so recent corrections are picked up),
-    or from the first partition day on an empty warehouse, up to yesterday.
+    HTTP cannot list: without a range the runner probes from
+    :data:`~orchestration.lpz.pending.HTTP_RECHECK_DAYS` before the last loaded day (so recent
+    corrections are picked up), or from the first partition day on an empty warehouse, up to
+    yesterday.
     """
+    if first is None and last is None:
+        if isinstance(source, HttpExportSource):
+            progress(f"Probing {source.describe()} for export days ...")
+        return published_days(
+            source, last_loaded_day(), date.fromisoformat(settings.first_export_day())
+        )
     if not isinstance(source, HttpExportSource):
         return _days_to_load(source.list_days(), first, last)
     if first is not None and last is not None:
         return _range(first, last)
     end = last or yesterday()
-    start = first or _http_probe_start(end)
+    start = first or http_probe_start(
+        last_loaded_day(), end, date.fromisoformat(settings.first_export_day())
+    )
     progress(f"Probing {source.describe()} for export days {start} .. {end} ...")
     return _days_to_load(source.list_days(start, end), first, last)
 
 
-def _http_probe_start(end: date) -> date:
-    """Where probing starts without --from: a few days before the last loaded day."""
-    last_loaded = last_loaded_day()
-    if last_loaded is None:
-        return date.fromisoformat(settings.first_export_day())
-    return min(last_loaded - timedelta(days=HTTP_RECHECK_DAYS), end)
-
-
 def last_loaded_day() -> date | None:
     """The latest export day in the warehouse's raw layer, or None when nothing is loaded."""
+    return max(_loaded_versions(), default=None)
+
+
+def _loaded_versions() -> dict[date, datetime]:
+    """The current version of each loaded day (empty when there is no warehouse yet)."""
     path = settings.warehouse_path()
     if not path.exists():
-        return None
+        return {}
     con = open_read_only(path)
     try:
-        row = con.execute("select max(export_datum) from raw.export_versies").fetchone()
-    except duckdb.CatalogException:  # a warehouse without the raw layer yet
-        return None
+        return loaded_versions(con)
     finally:
         con.close()
-    return row[0] if row else None
 
 
 def _range(start: date, end: date) -> list[date]:
@@ -176,27 +198,19 @@ def _days_to_load(available: list[date], first: date | None, last: date | None) 
     return _range(start, end)
 
 
-def _contiguous_blocks(days: list[date]) -> list[list[date]]:
-    """Consecutive days grouped together: one ingestion run covers one partition range."""
-    blocks: list[list[date]] = []
-    for day in sorted(days):
-        if blocks and day - blocks[-1][-1] == timedelta(days=1):
-            blocks[-1].append(day)
-        else:
-            blocks.append([day])
-    return blocks
-
-
 def _record(summary: RunSummary, result: ExecuteInProcessResult, step: str) -> None:
     """Add a run's outcome to the summary; raise :class:`PipelineFailed` when it failed."""
     summary.run_ids.append(result.run_id)
     summary.materialized += len(result.get_asset_materialization_events())
     for evaluation in result.get_asset_check_evaluations():
+        key = evaluation.asset_check_key
+        name = f"{key.asset_key.to_user_string()}: {key.name}"
         if evaluation.passed:
             summary.checks_passed += 1
+        elif evaluation.severity == AssetCheckSeverity.WARN:
+            summary.checks_warned.append(name)
         else:
-            key = evaluation.asset_check_key
-            summary.checks_failed.append(f"{key.asset_key.to_user_string()}: {key.name}")
+            summary.checks_failed.append(name)
     if result.dagster_run.status != DagsterRunStatus.SUCCESS:
         failures = [event.message or "" for event in result.all_events if event.is_failure]
         detail = failures[-1] if failures else "see the run in the Dagster UI"

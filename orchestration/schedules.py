@@ -1,4 +1,12 @@
-"""Schedules: the daily delivery to the ministry.
+"""Schedules: the nightly rebuild (the safety net under the sensors) and the daily delivery.
+
+``nightly_transform`` rebuilds everything downstream of the raw layer every morning, whatever
+the sensors did: it takes the export-day inventory (so a day the LPZ did not publish complete
+shows as a finding that morning), runs dbt and sends the LNAZ digest. New and corrected days
+are loaded by ``lpz_export_sensor`` and followed by a rebuild at once
+(``transform_after_ingestion``); this schedule catches whatever those missed.
+
+The delivery to the ministry:
 
 One evaluation does both jobs of issue 5 point 2, so there is one place to look: every morning
 at 07:00 (Europe/Amsterdam) it requests the delivery of each month that is due and was never
@@ -8,19 +16,18 @@ again, so a request that turns out unchanged makes no revision.
 """
 
 from dagster import (
-    AssetSelection,
     DefaultScheduleStatus,
     RunRequest,
     ScheduleEvaluationContext,
     SkipReason,
-    define_asset_job,
     schedule,
 )
 
-from orchestration.assets.delivery import delivery_months, ministry_delivery
+from orchestration.assets.delivery import delivery_months
 from orchestration.delivery.deliver import pending_deliveries
 from orchestration.delivery.due import today_in_amsterdam
 from orchestration.delivery.folders import delivery_root
+from orchestration.jobs import deliver_month, transform
 from orchestration.lpz.contract import TIMEZONE
 from orchestration.resources import WarehouseResource
 from orchestration.resources.warehouse import WarehouseBusy, open_read_only
@@ -28,13 +35,6 @@ from orchestration.resources.warehouse import WarehouseBusy, open_read_only
 # A schedule tick must answer within Dagster's evaluation timeout; a run that holds the
 # warehouse longer just means the next tick delivers.
 WAREHOUSE_WAIT_SECONDS = 20.0
-
-deliver_month = define_asset_job(
-    "deliver_month",
-    selection=AssetSelection.assets(ministry_delivery),
-    partitions_def=delivery_months,
-    description="Deliver one month to the ministry (a new revision only when its figures changed).",
-)
 
 
 @schedule(
@@ -72,3 +72,19 @@ def ministry_delivery_schedule(context: ScheduleEvaluationContext, warehouse: Wa
         )
         for item in pending
     ]
+
+
+@schedule(
+    job=transform,
+    cron_schedule="0 6 * * *",
+    execution_timezone=TIMEZONE,
+    default_status=DefaultScheduleStatus.RUNNING,
+    description=(
+        "Every day at 06:00 Europe/Amsterdam, after the LPZ published the night's export day "
+        "(about 02:30) and the export sensor loaded it: take the export-day inventory, rebuild "
+        "everything downstream with dbt and send the LNAZ digest. The safety net under the "
+        "sensors: it runs whatever they did."
+    ),
+)
+def nightly_transform(context: ScheduleEvaluationContext) -> RunRequest:
+    return RunRequest(tags={"seh/aanleiding": "nachtelijke herberekening"})

@@ -9,13 +9,16 @@ nothing read can escape the base folder or URL.
 from __future__ import annotations
 
 import enum
+import json
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from orchestration.lpz.contract import DATA_FILES, MANIFEST_FILE
+from orchestration.lpz.timestamps import parse_lpz_timestamp
 
+ARCHIVE_PREFIX = "archive:"
 _DAY_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ALLOWED_FILES = frozenset((*DATA_FILES, MANIFEST_FILE))
 
@@ -87,6 +90,58 @@ class LocalFolderSource:
             return None
 
 
+class ArchiveSource:
+    """The raw archive as a source, to rebuild a lost warehouse from what was received.
+
+    The archive keeps every loaded version of a day under
+    ``archive/YYYY-MM-DD/<gegenereerd_op>/``; this source serves each day in its latest
+    archived version (by the manifest's ``gegenereerd_op`` instant), so loading it gives the
+    current versions the warehouse had. Chosen with ``archive:<folder>`` as the source.
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).expanduser().resolve()
+
+    def describe(self) -> str:
+        return f"{ARCHIVE_PREFIX}{self.root}"
+
+    def list_days(self, first: date | None = None, last: date | None = None) -> list[date]:
+        return [
+            day
+            for day in LocalFolderSource(self.root).list_days(first, last)
+            if self._latest_version(day) is not None
+        ]
+
+    def read(self, day: date, name: str) -> bytes | None:
+        if name not in _ALLOWED_FILES:
+            raise ValueError(f"{name!r} is not a file of the LPZ export contract")
+        version = self._latest_version(day)
+        path = version / name if version is not None else None
+        return path.read_bytes() if path is not None and path.is_file() else None
+
+    def _latest_version(self, day: date) -> Path | None:
+        versions = []
+        folder = self.root / day.isoformat()
+        for version in folder.iterdir() if folder.is_dir() else []:
+            manifest = version / MANIFEST_FILE
+            if manifest.is_file():
+                generated_at = manifest_instant(manifest.read_bytes())
+                if generated_at is not None:
+                    versions.append((generated_at, version.name, version))
+        return max(versions)[2] if versions else None
+
+
+def manifest_instant(manifest: bytes) -> datetime | None:
+    """The instant of a manifest's ``gegenereerd_op``, or None when it cannot be read.
+
+    Only for choosing and comparing versions; loading verifies the manifest in full."""
+    try:
+        generated_on = json.loads(manifest.decode("utf-8-sig")).get("gegenereerd_op")
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return None
+    return parse_lpz_timestamp(generated_on) if isinstance(generated_on, str) else None
+
+
 def is_url(location: str | Path) -> bool:
     """Whether ``location`` names an HTTP(S) source rather than a local folder."""
     return str(location).strip().lower().startswith(("http://", "https://"))
@@ -99,12 +154,15 @@ def open_source(
     ca_bundle: str | _FromEnv | None = FROM_ENV,
     **http_options: Any,
 ) -> ExportSource:
-    """The source for ``location``: an HTTP(S) base URL, or else a local folder.
+    """The source for ``location``: ``archive:<folder>`` (the raw archive), an HTTP(S) base URL,
+    or else a local folder.
 
     For a URL the bearer token and CA bundle default to the environment (``LPZ_EXPORT_TOKEN``,
     ``LPZ_EXPORT_CA_BUNDLE``); the Dagster resource passes them explicitly.
     ``http_options`` go to :class:`~orchestration.lpz.http_source.HttpExportSource`.
     """
+    if str(location).startswith(ARCHIVE_PREFIX):
+        return ArchiveSource(str(location).removeprefix(ARCHIVE_PREFIX))
     if not is_url(location):
         return LocalFolderSource(location)
     from orchestration.lpz import http_source

@@ -10,6 +10,7 @@ server loads and runs; its alerts are skipped with a log line.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from dagster import ConfigurableResource, EnvVar
 from pydantic import Field
@@ -68,3 +69,19 @@ class AlertMailerResource(ConfigurableResource):
         return SmtpSettings.from_env(
             {env_var: getattr(self, name) for name, env_var in FIELD_ENV_VARS.items()}
         )
+
+
+def run_config() -> dict[str, Any]:
+    """The resource's run config from the environment of this moment: ``{"env": NAME}`` for
+    each variable that is set, never a value.
+
+    The definitions build the resource when they load; a CLI run passes this, so the mail
+    settings of the shell that starts the run are the ones used.
+    """
+    return {
+        "config": {
+            name: {"env": env_var}
+            for name, env_var in FIELD_ENV_VARS.items()
+            if os.environ.get(env_var)
+        }
+    }

@@ -83,3 +83,27 @@ EXPECTED_GROUPS = {
     "dq_quarantaine": "marts",
     "dq_bevindingen": "marts",
 }
+
+
+def test_sensors_and_schedules_run_by_themselves_and_say_what_they_do():
+    """The nights need no hand-started run: everything automatic is on by default."""
+    from dagster import DefaultScheduleStatus, DefaultSensorStatus
+
+    from orchestration.definitions import defs
+
+    sensors = {sensor.name: sensor for sensor in defs.sensors}
+    schedules = {schedule.name: schedule for schedule in defs.schedules}
+    assert set(sensors) == {
+        "lpz_export_sensor",
+        "transform_after_ingestion",
+        "engineer_run_failure_alert",
+        "lpz_export_day_freshness_sensor",
+    }
+    assert set(schedules) == {"nightly_transform", "ministry_delivery_schedule"}
+    for sensor in sensors.values():
+        assert sensor.default_status == DefaultSensorStatus.RUNNING, sensor.name
+    for schedule in schedules.values():
+        assert schedule.default_status == DefaultScheduleStatus.RUNNING, schedule.name
+        assert schedule.description, schedule.name
+    assert sensors["lpz_export_sensor"].job_name == "ingest_export_days"
+    assert sensors["transform_after_ingestion"].description

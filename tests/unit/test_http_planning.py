@@ -8,7 +8,8 @@ import duckdb
 
 from orchestration import settings
 from orchestration.lpz.http_source import HttpExportSource, yesterday
-from orchestration.runner import HTTP_RECHECK_DAYS, _days_at_source
+from orchestration.lpz.pending import HTTP_RECHECK_DAYS
+from orchestration.runner import _days_at_source
 
 
 class ProbeRecorder(HttpExportSource):
@@ -53,8 +54,11 @@ def test_without_a_range_probing_starts_a_week_before_the_last_loaded_day(tmp_pa
     monkeypatch.setenv(settings.DATA_DIR_ENV, str(tmp_path))
     con = duckdb.connect(str(settings.warehouse_path()))
     con.execute("create schema raw")
-    con.execute("create table raw.export_versies (export_datum date)")
-    con.execute("insert into raw.export_versies values ('2023-03-10'), ('2023-03-20')")
+    con.execute("create table raw.export_versies (export_datum date, gegenereerd_at timestamptz)")
+    con.execute(
+        "insert into raw.export_versies values ('2023-03-10', '2023-03-11 02:30+01'), "
+        "('2023-03-20', '2023-03-21 02:30+01')"
+    )
     con.close()
     source = ProbeRecorder()
     _days_at_source(source, None, None, progress=print)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from orchestration.runner import _contiguous_blocks, _days_to_load
+from orchestration.runner import _days_to_load
 
 
 def d(day: int) -> date:
@@ -17,8 +17,3 @@ def test_a_range_asks_for_every_day_in_it_so_absent_days_are_reported():
     assert _days_to_load([d(1), d(3)], d(1), d(4)) == [d(1), d(2), d(3), d(4)]
     assert _days_to_load([d(1), d(3)], None, d(2)) == [d(1), d(2)]
     assert _days_to_load([], d(5), d(4)) == []
-
-
-def test_loadable_days_split_into_contiguous_ranges():
-    assert _contiguous_blocks([d(5), d(1), d(2), d(3)]) == [[d(1), d(2), d(3)], [d(5)]]
-    assert _contiguous_blocks([]) == []
