@@ -57,19 +57,7 @@ te_lang as (
 ),
 
 met_regio as (
-    -- that day's snapshot, else the nearest earlier one, else the nearest later one
-    select
-        te_lang.*,
-        coalesce(eerder.roaz_regio, later.roaz_regio) as roaz_regio
-    from te_lang
-    asof left join register as eerder
-        on
-            te_lang.locatie_id = eerder.locatie_id
-            and te_lang.begin_datum >= eerder.export_datum
-    asof left join register as later
-        on
-            te_lang.locatie_id = later.locatie_id
-            and te_lang.begin_datum <= later.export_datum
+    {{ with_region_on_date('te_lang', 'begin_datum', 'register') }}
 ),
 
 final as (

@@ -28,20 +28,7 @@ met_begindatum as (
 ),
 
 met_regio as (
-    -- that day's snapshot, else the nearest earlier one, else the nearest later one
-    select
-        met_begindatum.*,
-        coalesce(eerder.roaz_regio, later.roaz_regio) as roaz_regio,
-        coalesce(eerder.export_datum, later.export_datum) as regio_snapshot_datum
-    from met_begindatum
-    asof left join register as eerder
-        on
-            met_begindatum.locatie_id = eerder.locatie_id
-            and met_begindatum.begin_datum >= eerder.export_datum
-    asof left join register as later
-        on
-            met_begindatum.locatie_id = later.locatie_id
-            and met_begindatum.begin_datum <= later.export_datum
+    {{ with_region_on_date('met_begindatum', 'begin_datum', 'register') }}
 ),
 
 met_afspraak as (
