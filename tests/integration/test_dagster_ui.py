@@ -1,10 +1,11 @@
-"""The Dagster UI as people see it: `dagster dev`, runs launched over GraphQL, pages in Chromium.
+"""The Dagster UI as people see it: `dagster dev`, unattended runs, pages in Chromium.
 
-Starts `dagster dev` on a free loopback port with its own data dir, launches the ingestion of
-three simulated export days and the dbt build through the webserver's GraphQL API (queued and
-executed by the daemon, as a click in the UI would), then opens the asset graph and an asset
-page in headless Chromium (Debian's package; browser downloads fail offline) and saves
-screenshots under the test's temporary directory.
+Starts `dagster dev` on a free loopback port with its own data dir and an export folder of
+three simulated days, and lets the daemon do what it does every night: the export sensor
+launches the ingestion, the run-status sensor the rebuild after it. The runs are followed over
+the webserver's GraphQL API; then the asset graph, an asset page and the automation page are
+opened in headless Chromium (Debian's package; browser downloads fail offline), with
+screenshots saved under the test's temporary directory.
 """
 
 from __future__ import annotations
@@ -52,39 +53,25 @@ def _graphql(base: str, query: str, variables: dict | None = None) -> dict:
     return body["data"]
 
 
-LAUNCH = """
-mutation Launch($params: ExecutionParams!) {
-  launchRun(executionParams: $params) {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on PythonError { message }
-    ... on RunConfigValidationInvalid { errors { message } }
-  }
-}
+RUNS = """
+{ runsOrError(limit: 20) { ... on Runs { results {
+    runId jobName status tags { key value } } } } }
 """
-RUN_STATUS = "query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
 
 
-def _launch_and_wait(base: str, job: str, tags: dict[str, str], timeout: float = 300) -> None:
-    params = {
-        "selector": {
-            "repositoryLocationName": LOCATION,
-            "repositoryName": "__repository__",
-            "jobName": job,
-        },
-        "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in tags.items()]},
-    }
-    launched = _graphql(base, LAUNCH, {"params": params})["launchRun"]
-    assert launched["__typename"] == "LaunchRunSuccess", launched
-    run_id = launched["run"]["runId"]
+def _wait_for_the_sensors(base: str, timeout: float = 420) -> list[dict]:
+    """Wait until the sensors' ingestion run and the rebuild after it have succeeded."""
     deadline = time.monotonic() + timeout
+    runs: list[dict] = []
     while time.monotonic() < deadline:
-        status = _graphql(base, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
-        if status in ("SUCCESS", "FAILURE", "CANCELED"):
-            assert status == "SUCCESS", f"{job} run {run_id} ended {status}"
-            return
-        time.sleep(1)
-    raise AssertionError(f"{job} run {run_id} did not finish in {timeout} s")
+        runs = _graphql(base, RUNS)["runsOrError"]["results"]
+        failed = [run for run in runs if run["status"] in ("FAILURE", "CANCELED")]
+        assert not failed, failed
+        done = {run["jobName"] for run in runs if run["status"] == "SUCCESS"}
+        if {"ingest_export_days", "transform"} <= done:
+            return runs
+        time.sleep(2)
+    raise AssertionError(f"the sensors' runs did not finish in {timeout} s: {runs}")
 
 
 @pytest.fixture(scope="module")
@@ -130,16 +117,8 @@ def dagster_ui(tmp_path_factory):
                         "dagster dev did not start:\n" + (root / "dagster-dev.log").read_text()
                     ) from None
                 time.sleep(1)
-        _launch_and_wait(
-            base,
-            "ingest_export_days",
-            {
-                "dagster/asset_partition_range_start": "2023-01-09",
-                "dagster/asset_partition_range_end": "2023-01-11",
-            },
-        )
-        _launch_and_wait(base, "transform", {})
-        yield base, root
+        runs = _wait_for_the_sensors(base)
+        yield base, root, runs
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
@@ -149,8 +128,17 @@ def dagster_ui(tmp_path_factory):
         log.close()
 
 
-def test_runs_launched_through_graphql_materialize_the_pipeline(dagster_ui):
-    base, _ = dagster_ui
+def test_the_sensors_load_the_new_days_and_rebuild_without_a_hand_started_run(dagster_ui):
+    base, _, runs = dagster_ui
+    tags = {run["jobName"]: {tag["key"]: tag["value"] for tag in run["tags"]} for run in runs}
+    ingestion = tags["ingest_export_days"]
+    assert ingestion["dagster/sensor_name"] == "lpz_export_sensor"
+    assert (
+        ingestion["dagster/asset_partition_range_start"],
+        ingestion["dagster/asset_partition_range_end"],
+    ) == ("2023-01-09", "2023-01-11")
+    assert tags["transform"]["dagster/sensor_name"] == "transform_after_ingestion"
+    assert [run["jobName"] for run in runs].count("ingest_export_days") == 1
     data = _graphql(
         base,
         """{ assetNodes { assetKey { path } groupName
@@ -165,7 +153,7 @@ def test_runs_launched_through_graphql_materialize_the_pipeline(dagster_ui):
 def test_the_asset_graph_and_an_asset_page_render_in_chromium(dagster_ui):
     from playwright.sync_api import sync_playwright
 
-    base, root = dagster_ui
+    base, root, _ = dagster_ui
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -194,9 +182,15 @@ def test_the_asset_graph_and_an_asset_page_render_in_chromium(dagster_ui):
         page.get_by_text("Latest materialization").first.wait_for(timeout=60_000)
         page.screenshot(path=str(root / "asset-page.png"))
         asset_text = page.inner_text("body")
+        page.goto(f"{base}/automation", wait_until="networkidle")
+        page.get_by_text("lpz_export_sensor").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(root / "automation.png"))
+        automation_text = page.inner_text("body")
         browser.close()
     for name in ("fct_stop_episodes", "int_stop_ketens", "seh_referentie", "marts", "intermediate"):
         assert name in graph_text
     assert "agg_seh_stops_regio_maand" in asset_text
     assert "ago" in asset_text.split("Latest materialization", 1)[1][:40]  # e.g. "3 minutes ago"
     assert (root / "asset-graph.png").stat().st_size > 10_000
+    for name in ("lpz_export_sensor", "transform_after_ingestion", "nightly_transform"):
+        assert name in automation_text
