@@ -50,6 +50,18 @@ def mutation_line(
     )
 
 
+def stop_line(mutatie_id: str, locatie_id: str, start: str, end: str) -> str:
+    """A stop from ``start`` to its planned ``end`` (local winter time, ``YYYY-MM-DDTHH:MM:SS``),
+    registered at its start."""
+    return mutation_line(
+        mutatie_id,
+        locatie_id,
+        ingang=f"{start}+01:00",
+        gepland_einde=f"{end}+01:00",
+        geregistreerd_op=f"{start}+01:00",
+    )
+
+
 def write_day(
     root: Path,
     day: date,

@@ -16,20 +16,10 @@ from orchestration import settings
 from orchestration.assets.ingestion import lpz_export_day
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.runner import run_pipeline
-from tests.exportdays import location_line, mutation_line, write_day
+from tests.exportdays import location_line, stop_line, write_day
 
 DAYS = (date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 12))
 REGISTER = [location_line("SEH0001", "Noord"), location_line("SEH0002", "Oost")]
-
-
-def stop(mutatie_id: str, locatie: str, start: str, end: str) -> str:
-    return mutation_line(
-        mutatie_id,
-        locatie,
-        ingang=f"{start}+01:00",
-        gepland_einde=f"{end}+01:00",
-        geregistreerd_op=f"{start}+01:00",
-    )
 
 
 def publish(exports, day: date, mutations: list[str], generated_on: str | None = None) -> None:
@@ -52,9 +42,15 @@ def gap_run(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("gaps") / "data"
     settings.use_data_dir(data_dir)
     exports = data_dir / "exports"
-    publish(exports, DAYS[0], [stop("M1", "SEH0001", "2023-01-09T10:00:00", "2023-01-09T11:00:00")])
-    publish(exports, DAYS[1], [stop("M2", "SEH0002", "2023-01-10T08:00:00", "2023-01-10T09:00:00")])
-    publish(exports, DAYS[2], [stop("M3", "SEH0001", "2023-01-12T12:00:00", "2023-01-12T12:30:00")])
+    publish(
+        exports, DAYS[0], [stop_line("M1", "SEH0001", "2023-01-09T10:00:00", "2023-01-09T11:00:00")]
+    )
+    publish(
+        exports, DAYS[1], [stop_line("M2", "SEH0002", "2023-01-10T08:00:00", "2023-01-10T09:00:00")]
+    )
+    publish(
+        exports, DAYS[2], [stop_line("M3", "SEH0001", "2023-01-12T12:00:00", "2023-01-12T12:30:00")]
+    )
     messages: list[str] = []
     summary = run_pipeline(str(exports), DAYS[0], DAYS[-1], progress=messages.append)
     return data_dir, exports, summary, messages
@@ -101,7 +97,7 @@ def test_a_correction_replaces_its_day_downstream_and_the_old_version_stays(gap_
     publish(
         exports,
         DAYS[0],
-        [stop("M1", "SEH0001", "2023-01-09T10:00:00", "2023-01-09T10:20:00")],
+        [stop_line("M1", "SEH0001", "2023-01-09T10:00:00", "2023-01-09T10:20:00")],
         generated_on="2023-01-10T09:00:00+01:00",
     )
     summary = run_pipeline(str(exports), DAYS[0], DAYS[0], progress=lambda message: None)

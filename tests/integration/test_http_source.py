@@ -34,7 +34,7 @@ from orchestration.lpz.http_source import (
 )
 from orchestration.lpz.source import ExportSourceError, open_source
 from orchestration.resources import ExportSourceResource
-from tests.exportdays import location_line, mutation_line, write_day
+from tests.exportdays import location_line, stop_line, write_day
 
 TOKEN = "s3cr3t-T0ken-for-tests-only"
 DAY_1, DAY_2, DAY_3 = date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 11)
@@ -98,16 +98,6 @@ class ExportServer:
         self.httpd.server_close()
 
 
-def stop(mutatie_id: str, locatie: str, start: str, end: str) -> str:
-    return mutation_line(
-        mutatie_id,
-        locatie,
-        ingang=f"{start}+01:00",
-        gepland_einde=f"{end}+01:00",
-        geregistreerd_op=f"{start}+01:00",
-    )
-
-
 @pytest.fixture
 def exports(tmp_path) -> Path:
     """Two published days under <root>/lpz/export; 2023-01-11 is not published."""
@@ -117,13 +107,13 @@ def exports(tmp_path) -> Path:
         folder,
         DAY_1,
         locations=REGISTER,
-        mutations=[stop("M1", "SEH0001", "2023-01-09T10:00:00", "2023-01-09T11:00:00")],
+        mutations=[stop_line("M1", "SEH0001", "2023-01-09T10:00:00", "2023-01-09T11:00:00")],
     )
     write_day(
         folder,
         DAY_2,
         locations=REGISTER,
-        mutations=[stop("M2", "SEH0002", "2023-01-10T08:00:00", "2023-01-10T09:30:00")],
+        mutations=[stop_line("M2", "SEH0002", "2023-01-10T08:00:00", "2023-01-10T09:30:00")],
     )
     return root
 

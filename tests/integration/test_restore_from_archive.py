@@ -14,21 +14,11 @@ import duckdb
 from orchestration import settings
 from orchestration.lpz.source import ArchiveSource
 from orchestration.runner import run_pipeline
-from tests.exportdays import location_line, mutation_line, write_day
+from tests.exportdays import location_line, stop_line, write_day
 
 DAYS = [date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 11)]
 REGISTER = [location_line("SEH0001", "Noord"), location_line("SEH0002", "Midden")]
 MARTS = ("fct_stop_episodes", "agg_seh_stops_regio_maand", "dq_quarantaine")
-
-
-def stop(mutatie_id: str, locatie: str, start: str, end: str) -> str:
-    return mutation_line(
-        mutatie_id,
-        locatie,
-        ingang=f"{start}+01:00",
-        gepland_einde=f"{end}+01:00",
-        geregistreerd_op=f"{start}+01:00",
-    )
 
 
 def snapshot(warehouse) -> dict[str, list[tuple]]:
@@ -55,10 +45,10 @@ def test_a_lost_warehouse_is_rebuilt_from_the_archive(tmp_path, monkeypatch):
     quiet = lambda message: None  # noqa: E731
     for number, day in enumerate(DAYS):
         locatie = REGISTER[number % 2].split(";")[0]
-        mutations = [stop(f"M{number}", locatie, f"{day}T10:00:00", f"{day}T11:15:00")]
+        mutations = [stop_line(f"M{number}", locatie, f"{day}T10:00:00", f"{day}T11:15:00")]
         write_day(exports, day, locations=REGISTER, mutations=mutations)
     run_pipeline(str(exports), progress=quiet)
-    corrected = [stop("M1", "SEH0002", f"{DAYS[1]}T10:00:00", f"{DAYS[1]}T13:00:00")]
+    corrected = [stop_line("M1", "SEH0002", f"{DAYS[1]}T10:00:00", f"{DAYS[1]}T13:00:00")]
     write_day(
         exports,
         DAYS[1],

@@ -27,19 +27,10 @@ from orchestration import settings
 from orchestration.lpz.contract import MUTATIONS_FILE
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.resources.mail import run_config as mail_run_config
-from tests.exportdays import location_line, mutation_line, write_day
+from tests.exportdays import location_line, stop_line, write_day
 
 DAYS = [date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 11), date(2023, 1, 12)]
 REGISTER = [location_line("SEH0001", "Noord")]
-
-
-def stop(mutatie_id: str, start: str, end: str) -> str:
-    return mutation_line(
-        mutatie_id,
-        ingang=f"{start}+01:00",
-        gepland_einde=f"{end}+01:00",
-        geregistreerd_op=f"{start}+01:00",
-    )
 
 
 @pytest.fixture
@@ -54,7 +45,7 @@ def world(tmp_path, monkeypatch):
             exports,
             day,
             locations=REGISTER,
-            mutations=[stop(f"M{day.day}", f"{day}T10:00:00", f"{day}T11:00:00")],
+            mutations=[stop_line(f"M{day.day}", "SEH0001", f"{day}T10:00:00", f"{day}T11:00:00")],
         )
     broken = exports / DAYS[2].isoformat() / MUTATIONS_FILE
     broken.write_bytes(broken.read_bytes() + b"M99;SEH0001;stop\n")  # does not match its manifest
@@ -138,7 +129,7 @@ def test_new_days_then_nothing_then_a_corrected_day(world):
         world["exports"],
         DAYS[1],
         locations=REGISTER,
-        mutations=[stop("M10", "2023-01-10T10:00:00", "2023-01-10T12:30:00")],
+        mutations=[stop_line("M10", "SEH0001", "2023-01-10T10:00:00", "2023-01-10T12:30:00")],
         generated_on="2023-01-11T09:00:00+01:00",
     )
     write_day(world["exports"], DAYS[2], locations=REGISTER, mutations=[])
