@@ -86,7 +86,9 @@ class LocalFolderSource:
         path = self.root / day.isoformat() / name
         try:
             return path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            # no file by that name: the folder lacks it, it is a folder, or the day's "folder"
+            # is a file (a range can name a day that no folder holds): not published
             return None
 
 

@@ -145,3 +145,20 @@ def test_a_generation_time_python_cannot_hold_makes_the_day_incomplete(tmp_path)
     write_day(tmp_path, DAY, generated_on="0001-01-01T00:00:00+01:00")
     with pytest.raises(IncompleteExportDay, match="gegenereerd_op is not a contract timestamp"):
         verify(tmp_path)
+
+
+def test_a_contract_file_that_is_a_folder_is_not_published(tmp_path):
+    """Found while fuzzing: IsADirectoryError escaped from the folder source."""
+    folder = write_day(tmp_path, DAY)
+    (folder / "seh_statusmutaties.csv").unlink()
+    (folder / "seh_statusmutaties.csv").mkdir()
+    with pytest.raises(IncompleteExportDay, match="listed in the manifest but not published"):
+        verify(tmp_path)
+
+
+def test_a_day_whose_folder_is_a_file_is_missing(tmp_path):
+    """A range (--from/--to) verifies days no folder lists: NotADirectoryError escaped."""
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / DAY.isoformat()).write_text("not a folder")
+    with pytest.raises(MissingExportDay):
+        verify(tmp_path)
