@@ -13,7 +13,9 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from orchestration.lpz.contract import COLUMNS_BY_FILE, DATA_FILES, MANIFEST_FILE
 from orchestration.lpz.export_day import ExportDayNotLoadable, verify_export_day
@@ -25,7 +27,7 @@ from orchestration.lpz.loader import (
     load_export_day,
 )
 from orchestration.lpz.source import LocalFolderSource
-from tests.fuzz_exports import FuzzedDay, Outcome, fuzzed_days, loadable_days
+from tests.fuzz_exports import BREAKAGES, FuzzedDay, Outcome, fuzzed_days, loadable_days
 from tests.fuzz_profile import fuzz_settings
 
 
@@ -97,9 +99,11 @@ def test_every_record_of_a_loadable_day_is_in_raw_or_quarantined_exactly_once(ca
             con.close()
 
 
-@fuzz_settings(ci_examples=60)
-@given(fuzzed_days())
-def test_a_broken_day_loads_nothing_or_accounts_for_every_record(case):
+@pytest.mark.parametrize("kind", BREAKAGES)
+@fuzz_settings(ci_examples=4)
+@given(data=st.data())
+def test_a_broken_day_loads_nothing_or_accounts_for_every_record(kind, data):
+    case = data.draw(fuzzed_days(kind), label="case")
     with tempfile.TemporaryDirectory() as folder:
         con = load_into_new_warehouse(case, Path(folder))
         try:
@@ -108,10 +112,12 @@ def test_a_broken_day_loads_nothing_or_accounts_for_every_record(case):
             con.close()
 
 
-@fuzz_settings(ci_examples=30)
-@given(fuzzed_days())
-def test_the_inventory_records_a_documented_reason_for_every_refused_day(case):
+@pytest.mark.parametrize("kind", BREAKAGES)
+@fuzz_settings(ci_examples=2)
+@given(data=st.data())
+def test_the_inventory_records_a_documented_reason_for_every_refused_day(kind, data):
     """raw.export_controles: the fixed phrase LNAZ sees, never the generic one."""
+    case = data.draw(fuzzed_days(kind), label="case")
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         case.write(root / "exports")

@@ -13,7 +13,9 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from orchestration.lpz.contract import (
     COLUMNS_BY_FILE,
@@ -25,6 +27,7 @@ from orchestration.lpz.export_day import ExportDay, ExportDayNotLoadable, verify
 from orchestration.lpz.inventory import GENERIC_REASON, reason_phrase
 from orchestration.lpz.source import LocalFolderSource
 from tests.fuzz_exports import (
+    BREAKAGES,
     CsvFile,
     FuzzedDay,
     Outcome,
@@ -76,9 +79,11 @@ def assert_meets_contract(case: FuzzedDay, result: ExportDay | ExportDayNotLoada
         assert_reads_back(result, expected)
 
 
-@fuzz_settings(ci_examples=200)
-@given(fuzzed_days())
-def test_every_generated_day_is_complete_or_refused_for_a_documented_reason(case):
+@pytest.mark.parametrize("kind", BREAKAGES)
+@fuzz_settings(ci_examples=12)
+@given(data=st.data())
+def test_every_generated_day_is_complete_or_refused_for_a_documented_reason(kind, data):
+    case = data.draw(fuzzed_days(kind), label="case")
     assert_meets_contract(case, verify_in_folder(case))
 
 
@@ -90,10 +95,12 @@ def test_well_formed_days_with_hostile_values_load_every_record_as_written(case)
     assert_meets_contract(case, result)
 
 
-@fuzz_settings(ci_examples=150)
-@given(fuzzed_days())
-def test_reading_a_file_gives_records_or_an_unreadable_file_never_another_error(case):
+@pytest.mark.parametrize("kind", BREAKAGES)
+@fuzz_settings(ci_examples=8)
+@given(data=st.data())
+def test_reading_a_file_gives_records_or_an_unreadable_file_never_another_error(kind, data):
     """The CSV reader on its own: whatever bytes a day holds, it reads them or says why."""
+    case = data.draw(fuzzed_days(kind), label="case")
     for name in DATA_FILES:
         content = case.files[name]
         if content is None:
