@@ -139,7 +139,9 @@ def manifest_instant(manifest: bytes) -> datetime | None:
     Only for choosing and comparing versions; loading verifies the manifest in full."""
     try:
         generated_on = json.loads(manifest.decode("utf-8-sig")).get("gegenereerd_op")
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+    except (ValueError, RecursionError, AttributeError):
+        # ValueError: bad UTF-8, bad JSON, or a number beyond Python's 4300 digits;
+        # RecursionError: nested thousands deep; AttributeError: JSON but not an object
         return None
     return parse_lpz_timestamp(generated_on) if isinstance(generated_on, str) else None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,8 @@ from orchestration.lpz.contract import (
 from orchestration.lpz.csv_file import UnreadableFile, parse_export_csv
 from orchestration.lpz.export_day import ExportDay, ExportDayNotLoadable, verify_export_day
 from orchestration.lpz.inventory import GENERIC_REASON, reason_phrase
-from orchestration.lpz.source import LocalFolderSource
+from orchestration.lpz.pending import pending_days
+from orchestration.lpz.source import LocalFolderSource, manifest_instant
 from tests.fuzz_exports import (
     BREAKAGES,
     CsvFile,
@@ -117,3 +119,26 @@ def test_reading_a_file_gives_records_or_an_unreadable_file_never_another_error(
         assert sorted(numbers) == list(range(1, parsed.record_count + 1))
         if name in case.expected:
             assert parsed.record_count == case.expected[name].record_count
+
+
+@pytest.mark.parametrize("kind", BREAKAGES)
+@fuzz_settings(ci_examples=6)
+@given(data=st.data())
+def test_the_nightly_pending_check_reads_any_manifest_without_an_error(kind, data):
+    """What a night loads is decided on manifests alone (orchestration/lpz/pending.py): any
+    manifest is pending or not, never an exception, and agrees with full verification."""
+    case = data.draw(fuzzed_days(kind), label="case")
+    loaded = {case.day: datetime(2023, 3, 1, tzinfo=UTC)}
+    with tempfile.TemporaryDirectory() as root:
+        case.write(Path(root))
+        source = LocalFolderSource(root)
+        pending = pending_days(source, [case.day], loaded)
+        try:
+            export_day = verify_export_day(source, case.day)
+        except ExportDayNotLoadable:
+            export_day = None
+    manifest = case.files[MANIFEST_FILE]
+    instant = None if manifest is None else manifest_instant(manifest)
+    assert pending == ([case.day] if instant is None or instant > loaded[case.day] else [])
+    if export_day is not None:
+        assert instant == export_day.generated_at
