@@ -16,8 +16,9 @@ has the reason the contract gives it.
 
 The faults are those the raw GX suite rates ``warning`` or does not see (an impossible
 timestamp has the right shape): a ``critical`` one (``Stop``, an unknown region, a repeated
-id) fails the blocking raw check, and ``seh-stops run`` then stops before dbt by design
-(tests/integration/test_gx_checks.py), so no dbt accounting could be asserted in one run.
+id) fails the quality gate, the blocking raw check, and the run stops before dbt by design
+until the next rebuild (docs/operations.md, tests/integration/test_broken_day.py), so no dbt
+accounting could be asserted in one run.
 """
 
 from __future__ import annotations
