@@ -3,8 +3,9 @@
 UTF-8 (a BOM is allowed), ``;`` separator, RFC 4180 quoting, CRLF or LF, first line the
 header, columns matched by header name in any order, extra columns ignored. A file that cannot
 be read as a whole (bad encoding, broken quoting, a missing or repeated contract column) makes
-the export day incomplete: :class:`UnreadableFile`. A single record with another field count
-than the header is not fatal: it is returned as a malformed record for the quarantine.
+the export day incomplete: :class:`UnreadableFile`. A field may be as long as the file. A
+single record with another field count than the header is not fatal: it is returned as a
+malformed record for the quarantine.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def parse_export_csv(name: str, content: bytes, columns: tuple[str, ...]) -> Par
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"{name}: not valid UTF-8 (byte {exc.start})") from exc
     text = text.removeprefix("\ufeff")
+    _allow_fields_up_to(len(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=True)
     try:
         header, positions = _read_header(name, reader, columns)
@@ -88,6 +90,18 @@ def parse_export_csv(name: str, content: bytes, columns: tuple[str, ...]) -> Par
     except csv.Error as exc:
         raise UnreadableFile(f"{name}: broken quoting near line {reader.line_num} ({exc})") from exc
     return parsed
+
+
+def _allow_fields_up_to(length: int) -> None:
+    """Let the csv module read a field as long as the whole file.
+
+    The contract sets no size limit on a field, and a long ``toelichting`` is no reason to
+    refuse a day; the csv module's default limit (128 KiB) would report it as an error. The
+    file is in memory already, and quoting that never closes still fails at the end of the
+    file, so the limit protects nothing here. (It is process-wide; it only ever grows.)
+    """
+    if csv.field_size_limit() < length:
+        csv.field_size_limit(length)
 
 
 def _read_header(

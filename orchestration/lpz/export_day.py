@@ -109,17 +109,23 @@ def _parse_manifest(day: date, content: bytes) -> dict:
     """The manifest as a dict, checked for the keys and values contract section 8 requires."""
     try:
         manifest = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IncompleteExportDay(day, f"{MANIFEST_FILE} is not valid JSON ({exc})") from exc
+    except (ValueError, RecursionError) as exc:
+        # ValueError: bad UTF-8, bad JSON, or an integer beyond Python's 4300-digit limit;
+        # RecursionError: arrays or objects nested thousands deep. None is a manifest.
+        raise IncompleteExportDay(
+            day, f"{MANIFEST_FILE} is not valid JSON ({_shown(str(exc))})"
+        ) from exc
     if not isinstance(manifest, dict):
         raise IncompleteExportDay(day, f"{MANIFEST_FILE} is not a JSON object")
     if manifest.get("contractversie") != CONTRACT_VERSION:
         raise IncompleteExportDay(
-            day, f"manifest contractversie is {manifest.get('contractversie')!r}, expected '1'"
+            day,
+            f"manifest contractversie is {_shown(manifest.get('contractversie'))}, expected '1'",
         )
     if manifest.get("exportdatum") != day.isoformat():
         raise IncompleteExportDay(
-            day, f"manifest exportdatum {manifest.get('exportdatum')!r} is not the folder's day"
+            day,
+            f"manifest exportdatum {_shown(manifest.get('exportdatum'))} is not the folder's day",
         )
     if not isinstance(manifest.get("gegenereerd_op"), str):
         raise IncompleteExportDay(day, "manifest lacks gegenereerd_op")
@@ -144,10 +150,14 @@ def _listed_files(day: date, manifest: dict) -> dict[str, dict]:
             and entry["rijen"] >= 0
             and isinstance(entry.get("sha256"), str)
         ):
-            raise IncompleteExportDay(day, f"manifest entry {entry!r} lacks naam, rijen or sha256")
+            raise IncompleteExportDay(
+                day, f"manifest entry {_shown(entry)} lacks naam, rijen or sha256"
+            )
         name = entry["naam"]
         if name not in DATA_FILES:
-            raise IncompleteExportDay(day, f"manifest lists {name!r}, not a contract data file")
+            raise IncompleteExportDay(
+                day, f"manifest lists {_shown(name)}, not a contract data file"
+            )
         if name in listed and listed[name] != entry:
             raise IncompleteExportDay(day, f"manifest lists {name} twice, differently")
         listed[name] = entry
@@ -155,3 +165,16 @@ def _listed_files(day: date, manifest: dict) -> dict[str, dict]:
     if unlisted:
         raise IncompleteExportDay(day, f"manifest does not list {', '.join(unlisted)}")
     return listed
+
+
+_SHOWN_CHARS = 80
+
+
+def _shown(value: object) -> str:
+    """``value`` as a short, printable repr for a message: a manifest may hold anything, and
+    a reason is read in logs and the Dagster UI, so it never quotes more than a glimpse."""
+    try:
+        text = repr(value)
+    except RecursionError:  # JSON nested almost as deep as the parser allows
+        return "<a value nested too deeply to show>"
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."

@@ -86,7 +86,9 @@ class LocalFolderSource:
         path = self.root / day.isoformat() / name
         try:
             return path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            # no file by that name: the folder lacks it, it is a folder, or the day's "folder"
+            # is a file (a range can name a day that no folder holds): not published
             return None
 
 
@@ -137,7 +139,9 @@ def manifest_instant(manifest: bytes) -> datetime | None:
     Only for choosing and comparing versions; loading verifies the manifest in full."""
     try:
         generated_on = json.loads(manifest.decode("utf-8-sig")).get("gegenereerd_op")
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+    except (ValueError, RecursionError, AttributeError):
+        # ValueError: bad UTF-8, bad JSON, or a number beyond Python's 4300 digits;
+        # RecursionError: nested thousands deep; AttributeError: JSON but not an object
         return None
     return parse_lpz_timestamp(generated_on) if isinstance(generated_on, str) else None
 

@@ -68,3 +68,11 @@ def test_values_are_not_trimmed():
 def test_unreadable_files_name_the_problem(text, message):
     with pytest.raises(UnreadableFile, match=re.escape(message)):
         parse(text)
+
+
+def test_a_field_beyond_the_csv_modules_default_limit_is_read_whole():
+    """Found by the fuzz tests: a 128 KiB+ toelichting was reported as broken quoting."""
+    huge = 'regel;"een"\r\n' * 20_000  # 260 000 characters
+    quoted = '"' + huge.replace('"', '""') + '"'
+    parsed = parse(HEADER + "\nM1;L1;open;;;t;;g;;" + quoted + "\nM2;L1;open;;;t;;g;;\n")
+    assert [r.values[-1] for r in parsed.records] == [huge, ""]

@@ -115,3 +115,50 @@ def test_a_file_with_broken_quoting_makes_the_day_incomplete(tmp_path):
     _write_rewritten(tmp_path, text, 1)
     with pytest.raises(IncompleteExportDay, match="broken quoting"):
         verify(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # RecursionError in json.loads
+        b'{"contractversie": "1", "rijen": ' + b"9" * 5000 + b"}",  # ValueError: int digits
+    ],
+)
+def test_a_manifest_python_cannot_decode_is_not_valid_json(tmp_path, content):
+    """Found by the fuzz tests: these escaped as RecursionError and ValueError."""
+    folder = write_day(tmp_path, DAY)
+    (folder / "manifest.json").write_bytes(content)
+    with pytest.raises(IncompleteExportDay, match=r"manifest\.json is not valid JSON"):
+        verify(tmp_path)
+
+
+def test_a_reason_quotes_only_a_glimpse_of_a_manifest_value(tmp_path):
+    write_day(tmp_path, DAY, manifest_overrides={"exportdatum": "x" * 100_000})
+    with pytest.raises(IncompleteExportDay) as raised:
+        verify(tmp_path)
+    assert len(raised.value.reason) < 200
+    assert raised.value.reason.startswith("manifest exportdatum 'xxx")
+
+
+def test_a_generation_time_python_cannot_hold_makes_the_day_incomplete(tmp_path):
+    """0001-01-01T00:00:00+01:00 is in 1 BC in UTC: it parsed, then broke comparisons."""
+    write_day(tmp_path, DAY, generated_on="0001-01-01T00:00:00+01:00")
+    with pytest.raises(IncompleteExportDay, match="gegenereerd_op is not a contract timestamp"):
+        verify(tmp_path)
+
+
+def test_a_contract_file_that_is_a_folder_is_not_published(tmp_path):
+    """Found while fuzzing: IsADirectoryError escaped from the folder source."""
+    folder = write_day(tmp_path, DAY)
+    (folder / "seh_statusmutaties.csv").unlink()
+    (folder / "seh_statusmutaties.csv").mkdir()
+    with pytest.raises(IncompleteExportDay, match="listed in the manifest but not published"):
+        verify(tmp_path)
+
+
+def test_a_day_whose_folder_is_a_file_is_missing(tmp_path):
+    """A range (--from/--to) verifies days no folder lists: NotADirectoryError escaped."""
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / DAY.isoformat()).write_text("not a folder")
+    with pytest.raises(MissingExportDay):
+        verify(tmp_path)

@@ -62,3 +62,21 @@ def test_an_empty_warehouse_has_no_loaded_versions():
 def test_loadable_days_split_into_contiguous_ranges():
     assert contiguous_blocks([d(5), d(1), d(2), d(3)]) == [[d(1), d(2), d(3)], [d(5)]]
     assert contiguous_blocks([]) == []
+
+
+def test_a_manifest_python_cannot_decode_is_pending_not_a_crash(tmp_path):
+    """Found by the fuzz tests: a manifest nested thousands deep or holding a 5000-digit
+    number raised RecursionError or ValueError and stopped the night's run and the sensor."""
+    con = duckdb.connect()
+    ensure_raw_schema(con)
+    for day, content in (
+        (d(1), b"[" * 100_000 + b"]" * 100_000),
+        (d(2), b'{"gegenereerd_op": ' + b"9" * 5000 + b"}"),
+    ):
+        write_day(tmp_path, day)
+        (tmp_path / day.isoformat() / MANIFEST_FILE).write_bytes(content)
+        loaded(con, day, f"{day}T23:59:00+01:00")
+    assert pending_days(LocalFolderSource(tmp_path), [d(1), d(2)], loaded_versions(con)) == [
+        d(1),
+        d(2),
+    ]

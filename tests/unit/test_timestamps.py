@@ -13,6 +13,9 @@ from orchestration.lpz.timestamps import parse_lpz_timestamp
         ("2023-01-14T18:05:00+01:00", datetime(2023, 1, 14, 17, 5, tzinfo=UTC)),
         ("2023-01-14T17:05:00Z", datetime(2023, 1, 14, 17, 5, tzinfo=UTC)),
         ("2023-07-01T00:00:00-05:30", datetime(2023, 7, 1, 5, 30, tzinfo=UTC)),
+        ("2023-07-01T00:00:00+23:59", datetime(2023, 6, 30, 0, 1, tzinfo=UTC)),
+        ("0001-01-02T00:00:00Z", datetime(1, 1, 2, tzinfo=UTC)),
+        ("9999-12-30T23:59:59Z", datetime(9999, 12, 30, 23, 59, 59, tzinfo=UTC)),
     ],
 )
 def test_any_valid_offset_denotes_its_instant(text, utc):
@@ -30,6 +33,14 @@ def test_any_valid_offset_denotes_its_instant(text, utc):
         "2023-02-30T10:00:00+01:00",
         " 2023-01-14T18:05:00+01:00",
         "",
+        # found by the fuzz tests: Python's fromisoformat accepts these, dbt does not
+        "2023-01-14T18:05:00+01:60",
+        "2023-01-14T18:05:00+24:00",
+        "\uff12\uff10\uff12\uff13-01-14T18:05:00+01:00",  # fullwidth digits
+        # instants Python cannot hold in UTC or in Amsterdam (OverflowError in a GX check)
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:30:00Z",
+        "0000-06-01T00:00:00Z",
     ],
 )
 def test_anything_else_does_not_parse(text):
