@@ -26,10 +26,13 @@ from orchestration.settings import DBT_PROJECT_DIR
 CRITICAL = "critical"
 WARNING = "warning"
 
-# Contract section 8: exactly these shapes, no trimming, no other forms.
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2}|Z)$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-MONTH_PATTERN = r"^\d{4}-\d{2}$"
+# Contract section 8: exactly these shapes, no trimming, no other forms; ASCII digits only
+# (Python's \d also matches other scripts' digits).
+TIMESTAMP_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[+-][0-9]{2}:[0-9]{2}|Z)$"
+)
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+MONTH_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
 # Contract sections 2 and 3.
 YES_NO = ["ja", "nee"]
 STATUSES = ["stop", "open", "ingetrokken"]

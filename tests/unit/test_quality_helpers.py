@@ -114,3 +114,13 @@ def test_an_expectation_that_could_not_run_is_a_failure_with_its_error():
     assert outcome.failures[0].error == "no column x"
     assert "could not be evaluated" in describe_outcomes([outcome])
     assert isinstance(outcome, SuiteOutcome)
+
+
+def test_the_timestamp_pattern_takes_ascii_digits_only():
+    """Python's \\d also matches other scripts' digits; the contract's timestamps do not."""
+    import re
+
+    from orchestration.quality.suites import TIMESTAMP_PATTERN
+
+    assert re.match(TIMESTAMP_PATTERN, "2023-01-14T18:05:00+01:00")
+    assert not re.match(TIMESTAMP_PATTERN, "２０２３-01-14T18:05:00+01:00")  # noqa: RUF001
