@@ -78,11 +78,17 @@ def ranges(result: SensorResult) -> list[tuple[str, str]]:
     ]
 
 
-def execute(world, instance: DagsterInstance, job: str, request: RunRequest):
+def run_config(world, job: str) -> dict:
+    """Resources as the runner configures them: the definitions read the environment when
+    they were first imported, possibly under another test's variables."""
     resources = {"export_source": {"config": {"location": str(world["exports"])}}}
-    if job == "transform":  # as the runner does: the mail settings of this moment
+    if job == "transform":
         resources["alert_mailer"] = mail_run_config()
-    config = {"resources": resources}
+    return {"resources": resources}
+
+
+def execute(world, instance: DagsterInstance, job: str, request: RunRequest):
+    config = run_config(world, job)
     result = (
         world["defs"]
         .resolve_job_def(job)
@@ -181,7 +187,8 @@ def test_a_rebuild_already_queued_is_not_asked_for_twice(world):
     assert follow_up.run_key == f"after:{record.dagster_run.run_id}"
 
     transform = world["defs"].resolve_job_def("transform")
-    instance.create_run_for_job(job_def=transform)  # created, not yet started
+    # created, not yet started
+    instance.create_run_for_job(job_def=transform, run_config=run_config(world, "transform"))
     skipped = transform_request(world, instance, request)
     assert isinstance(skipped, SkipReason)
     assert "already queued" in skipped.skip_message
