@@ -228,7 +228,9 @@ def cell(m: Measurement | None) -> str:
 
 
 def ratio(a: float | None, b: float | None) -> str:
-    return "" if not a or not b else f"{a / b:,.1f}"
+    if not a or not b:
+        return ""
+    return f"{a / b:,.1f}" if a / b >= 1 else f"{a / b:.2f}"
 
 
 def markdown(results: list[SizeResult], startup: Measurement | None, machine: str) -> str:
