@@ -3,7 +3,8 @@
 A fresh process per measurement, so `getrusage(RUSAGE_CHILDREN)` covers exactly the command's
 process tree: `ru_maxrss` is the peak resident set of the largest process in it (the Dagster
 process, the `dbt build` subprocess it starts, DuckDB inside either). The command's output
-goes to the log, each line stamped with the seconds since the start. Usage:
+goes to the log, each line stamped with the seconds since the start; the CPU seconds of the
+tree (user + system) are reported too. Usage:
 
     python -m benchmarks.measure --log FILE -- COMMAND [ARGS...]
 """
@@ -43,9 +44,18 @@ def main() -> None:
                 log.write(f"[{time.perf_counter() - started:8.1f} s] {line}")
         returncode = child.returncode
         seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
-        json.dumps({"seconds": seconds, "peak_rss_mib": peak_kib / 1024, "returncode": returncode})
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_rss_mib": usage.ru_maxrss / 1024,  # KiB on Linux
+                # CPU time of the whole tree: less sensitive than wall time to other work on a
+                # shared machine, so better for comparing runs of the same code
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                "returncode": returncode,
+            }
+        )
     )
 
 

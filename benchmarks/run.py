@@ -68,6 +68,7 @@ class Size:
 class Measurement:
     seconds: float
     peak_rss_mib: float
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -106,7 +107,7 @@ def measure(command: list[str], log: Path, env: dict[str, str]) -> Measurement:
     if result["returncode"] != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise BenchmarkFailed(f"{' '.join(command[:3])} failed, see {log}:\n{tail}")
-    return Measurement(result["seconds"], result["peak_rss_mib"])
+    return Measurement(result["seconds"], result["peak_rss_mib"], result["cpu_seconds"])
 
 
 def prepare(size: Size, work: Path, env: dict[str, str]) -> tuple[Path, Path, date, SizeResult]:
