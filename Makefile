@@ -6,7 +6,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup chromium demo test lint ui
+.PHONY: setup chromium demo test lint ui bench
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -30,6 +30,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_project --processes 2
+
+# Floor, pipeline, pandas baseline and nightly run on simulated data (docs/performance.md);
+# never part of `make test`. BENCH_ARGS="--size 1:1" picks sizes (default 1:1 1:10 100:1).
+bench: setup
+	nice -n 10 $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 ui: setup
 	mkdir -p data/dagster_home && cp dagster.yaml data/dagster_home/dagster.yaml

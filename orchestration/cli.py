@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--to", dest="last", type=_day, required=True, help="last day")
     simulate.add_argument("--out", type=Path, required=True, help="folder to write days into")
     simulate.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+    simulate.add_argument(
+        "--scale",
+        type=_scale,
+        default=1,
+        help="copies of the Dutch world: k x 83 locations with distinct ids (default 1)",
+    )
     simulate.set_defaults(handler=_simulate)
 
     run = commands.add_parser(
@@ -143,6 +149,16 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a day of the form YYYY-MM-DD") from None
 
 
+def _scale(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def _month(text: str) -> str:
     from orchestration.delivery.due import check_month
 
@@ -155,7 +171,7 @@ def _month(text: str) -> str:
 def _simulate(args: argparse.Namespace) -> int:
     from orchestration.simulator import simulate
 
-    summary = simulate(args.first, args.last, args.out, seed=args.seed)
+    summary = simulate(args.first, args.last, args.out, seed=args.seed, scale=args.scale)
     print(summary.describe())
     return 0
 

@@ -20,6 +20,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtP
 from orchestration.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 def prepare_manifest() -> Path:
@@ -47,6 +48,27 @@ def prepare_manifest() -> Path:
                 + (result.stdout + result.stderr).strip()
             )
     return manifest
+
+
+def keep_partial_parse_state(invocation_target_path: Path) -> None:
+    """Keep the partial-parse state of a finished dbt invocation for the next one.
+
+    dagster-dbt gives every invocation a target folder of its own and seeds it with
+    ``target/partial_parse.msgpack``. dbt discards that state when the profile differs, and
+    the profile holds the warehouse path, so the state that ``dbt parse`` wrote at set-up
+    (for ``data/``) made every run in another data dir parse the whole project again: 10-30 s
+    of every nightly run (docs/performance.md). Copying the state back after each build makes
+    the next run in the same data dir parse only what changed. Written to a temporary name
+    and renamed, so a concurrent invocation never copies half a file.
+    """
+    state = invocation_target_path / PARTIAL_PARSE_FILE
+    if not state.exists():
+        return
+    kept = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE_FILE
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    temporary = kept.with_name(f".{PARTIAL_PARSE_FILE}.{os.getpid()}.tmp")
+    shutil.copyfile(state, temporary)
+    os.replace(temporary, kept)
 
 
 def dbt_executable() -> str:

@@ -10,6 +10,7 @@ its working directory.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 DATA_DIR_ENV = "SEH_DATA_DIR"
@@ -69,3 +70,20 @@ def export_source_location() -> str:
 def first_export_day() -> str:
     """The first daily partition of the ingestion asset (YYYY-MM-DD)."""
     return os.environ.get(FIRST_EXPORT_DAY_ENV) or DEFAULT_FIRST_EXPORT_DAY
+
+
+DUCKDB_MEMORY_LIMIT_ENV = "SEH_DUCKDB_MEMORY_LIMIT"
+# DuckDB takes 80% of the machine's memory by default; on a shared machine it spills to disk
+# beyond this instead (dbt_project/profiles.yml reads the same variable, with the same default).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
+_MEMORY_SIZE = re.compile(r"[0-9]+(\.[0-9]+)? ?(K|M|G|T)i?B")
+
+
+def duckdb_memory_limit() -> str:
+    """The DuckDB memory limit for writing connections (``SEH_DUCKDB_MEMORY_LIMIT``)."""
+    value = os.environ.get(DUCKDB_MEMORY_LIMIT_ENV) or DEFAULT_DUCKDB_MEMORY_LIMIT
+    if not _MEMORY_SIZE.fullmatch(value):
+        raise ValueError(
+            f"{DUCKDB_MEMORY_LIMIT_ENV}={value!r} is not a memory size: set it like 4GB or 512MB"
+        )
+    return value

@@ -6,6 +6,7 @@ one session-scoped run (simulated exports -> Dagster -> dbt -> DuckDB file).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from orchestration.runner import RunSummary
 from orchestration.simulator import SimulationSummary
 
 DEMO_SEED = 2023
+
+# Every dbt build in the test suite also runs dbt's unit tests (the rules' SQL, rule by rule);
+# production builds leave them out (orchestration/assets/transform.py).
+os.environ.setdefault("SEH_DBT_UNIT_TESTS", "1")
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,29 @@
 """Stages 2-4: the dbt project (staging, episodes, marts) as Dagster assets.
 
 Every rule of the contract lives in the dbt SQL; this module only runs ``dbt build``, which
-also runs the dbt data tests (shown as asset checks) and the unit tests.
+also runs the dbt data tests (shown as asset checks). dbt's unit tests check the SQL of the
+rules, not the data, so they run where the SQL changes (the test suite and CI turn them on with
+``SEH_DBT_UNIT_TESTS=1``, see tests/conftest.py), not in every nightly build, where they took
+a third of dbt's time (docs/performance.md).
 """
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.dbt import dbt_project, translator
+from orchestration.dbt import dbt_project, keep_partial_parse_state, translator
+
+UNIT_TESTS_ENV = "SEH_DBT_UNIT_TESTS"
+
+
+def build_args() -> list[str]:
+    """``dbt build``, with dbt's unit tests only when ``SEH_DBT_UNIT_TESTS=1``."""
+    if os.environ.get(UNIT_TESTS_ENV) == "1":
+        return ["build"]
+    return ["build", "--exclude-resource-type", "unit_test"]
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
@@ -18,8 +31,9 @@ def seh_stops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource) ->
     # A failing data test is a failed asset check, not a failed step: the models it tested are
     # built, and what comes after (findings, alerts) must still run. A node that does not
     # build (an error) fails the step, after everything that did build was reported.
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    invocation = dbt.cli(build_args(), context=context, raise_on_error=False)
     yield from invocation.stream()
+    keep_partial_parse_state(invocation.target_path)
     errors = [
         f"{result['unique_id']}: {(result.get('message') or '').strip()[:300]}"
         for result in invocation.get_artifact("run_results.json")["results"]

@@ -62,6 +62,35 @@ class ExportDay:
         """Identifies this version of the day: a correction has a later gegenereerd_op."""
         return f"{self.day.isoformat()}@{self.generated_on}"
 
+    def summary(self) -> VerifiedExportDay:
+        """What verification established, without the files."""
+        return VerifiedExportDay(
+            day=self.day,
+            generated_on=self.generated_on,
+            generated_at=self.generated_at,
+            manifest_sha256=self.manifest_sha256,
+            source=self.source,
+            size_bytes=sum(len(content) for content in self.contents.values()),
+        )
+
+
+@dataclass(frozen=True)
+class VerifiedExportDay:
+    """A day that was complete when it was verified, without its files: a few hundred bytes,
+    where the parsed files take about ten times their size. A backfill of years keeps these
+    for every day, and the files of one day at a time."""
+
+    day: date
+    generated_on: str
+    generated_at: datetime
+    manifest_sha256: str
+    source: str
+    size_bytes: int  # the contract files together, manifest included
+
+    @property
+    def version_id(self) -> str:
+        return f"{self.day.isoformat()}@{self.generated_on}"
+
 
 def verify_export_day(source: ExportSource, day: date) -> ExportDay:
     """Read and verify ``day`` from ``source``; raise :class:`ExportDayNotLoadable` if unfit."""

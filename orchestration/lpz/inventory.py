@@ -8,7 +8,9 @@ records, per export day seen at the source, the outcome of its latest verificati
 Verifying a day reads and hashes both CSV files, which grows with history. A day whose
 manifest bytes did not change since its last check and that was then complete (or stale) is
 not verified again, so a night costs one small manifest read per listed day plus a full
-check of the new, changed and incomplete days only. Incomplete days are always checked
+check of the new, changed and incomplete days only. A day seen for the first time whose
+manifest is that of its loaded current version counts as complete without reading its files
+again: the ingestion verified them in the same run. Incomplete days are always checked
 again: a file that was listed but not yet published can appear without the manifest
 changing.
 
@@ -143,6 +145,14 @@ def take_inventory(
             "from raw.export_versies group by export_datum"
         ).fetchall()
     }
+    # the manifest of each day's current loaded version: the loader verified its files
+    current_manifests = {
+        day: (manifest_sha256, generated_on)
+        for day, manifest_sha256, generated_on in con.execute(
+            "select export_datum, arg_max(manifest_sha256, gegenereerd_at), "
+            "arg_max(gegenereerd_op, gegenereerd_at) from raw.export_versies group by export_datum"
+        ).fetchall()
+    }
     listed = set(source.list_days())
     unsettled = {day for day, check in previous.items() if check.status != CheckStatus.COMPLETE}
     checks = dict(previous)
@@ -160,6 +170,15 @@ def take_inventory(
             and before.status != CheckStatus.INCOMPLETE
             and before.manifest_sha256 == digest
         ):
+            skipped.append(day)
+            continue
+        if before is None and digest is not None and current_manifests.get(day, ("",))[0] == digest:
+            # first check of a day just loaded from this very manifest: the loader verified
+            # its files moments ago, so reading them again (a third time in a backfill) would
+            # only repeat that
+            checks[day] = DayCheck(
+                day, CheckStatus.COMPLETE, None, current_manifests[day][1], digest, now()
+            )
             skipped.append(day)
             continue
         checks[day] = check_day(source, day, loaded.get(day), now())

@@ -48,6 +48,8 @@ class WarehouseResource(ConfigurableResource):
         path = self.database_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         con = _connect_waiting(path, read_only=False, timeout_seconds=self.write_timeout_seconds)
+        # bounded like dbt's connection (profiles.yml): DuckDB spills beyond it
+        con.execute(f"set memory_limit = '{settings.duckdb_memory_limit()}'")
         try:
             yield con
         finally:

@@ -59,7 +59,7 @@ class MonthContext:
 
 
 def month_context(
-    day: date, first_day: date, last_day: date, seeds: SeedTables, world: World, seed: int
+    day: date, first_day: date, last_day: date, seeds: SeedTables, world: World, seed: int | str
 ) -> MonthContext:
     first = month_start(day)
     key = month_key(first)

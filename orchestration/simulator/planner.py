@@ -46,7 +46,7 @@ class Planner:
         world: World,
         first_day: date,
         last_day: date,
-        seed: int,
+        seed: int | str,
         ids: IdAllocator,
     ) -> None:
         self.seeds, self.world, self.seed, self.ids = seeds, world, seed, ids

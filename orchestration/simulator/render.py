@@ -43,7 +43,7 @@ class QuarantinedRow:
 
 
 class Renderer:
-    def __init__(self, ids: IdAllocator, seed: int) -> None:
+    def __init__(self, ids: IdAllocator, seed: int | str) -> None:
         self.ids = ids
         self.rng = random.Random(f"{seed}:render")
         self.quarantined: list[QuarantinedRow] = []

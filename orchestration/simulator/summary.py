@@ -66,6 +66,7 @@ class SimulationSummary:
     registering_regions: tuple[str, ...]
     noise: dict[str, dict[str, int]]
     quarantined: tuple[QuarantinedRow, ...]
+    scale: int = 1  # copies of the Dutch world (k x 83 locations)
 
     @property
     def rows_total(self) -> dict[str, int]:
@@ -75,7 +76,9 @@ class SimulationSummary:
         """A plain-text report for the CLI and the demo."""
         lines = [
             f"Simulated {len(self.days_written)} export day(s) {self.first_day} .. {self.last_day}"
-            f" into {self.out_dir} (seed {self.seed}).",
+            f" into {self.out_dir} (seed {self.seed}"
+            + (f", scale {self.scale}" if self.scale != 1 else "")
+            + ").",
             "Rows written: " + ", ".join(f"{n} {k}" for k, n in self.rows_total.items()) + ".",
         ]
         for month, figures in self.planned_figures.items():

@@ -60,15 +60,22 @@ def _hospital_sizes(rng: random.Random, count: int) -> list[int]:
     return sizes
 
 
-def build_world(seeds: SeedTables, first_day: date, rng: random.Random, scale: int = 1) -> World:
-    """Create the register for a run starting on `first_day`.
+def replica_tag(replica: int) -> str:
+    """The suffix that keeps ids of copy `replica` of the world apart (`-r001`); copy 0 of a
+    scaled run is the world of scale 1 and has none."""
+    return f"-r{replica:03d}" if replica else ""
 
-    `scale` is the hook for the later `--scale k` issue (k times the locations); only 1 is
-    supported now, because the fictional name list and the January targets are sized for it.
+
+def build_world(seeds: SeedTables, first_day: date, rng: random.Random, replica: int = 0) -> World:
+    """Create the register (one copy of the Dutch world) for a run starting on `first_day`.
+
+    A run at `--scale k` builds k copies, `replica` 0 .. k-1, each with its own random stream:
+    the same regions and counts, distinct location ids (`SEH0417-r001`), and names marked with
+    the copy number, so a scaled register never repeats an id or a name.
     """
-    if scale != 1:
-        raise NotImplementedError("scale factors other than 1 are not implemented yet")
-    counts = {region: seeds.reference_count(region, first_day) * scale for region in seeds.regions}
+    tag = replica_tag(replica)
+    mark = f" {replica + 1}" if replica else ""
+    counts = {region: seeds.reference_count(region, first_day) for region in seeds.regions}
     total = sum(counts.values())
     numbers = rng.sample(range(100, 10000), total + 1)
     unused = numbers.pop()
@@ -81,17 +88,17 @@ def build_world(seeds: SeedTables, first_day: date, rng: random.Random, scale: i
         for size in _hospital_sizes(rng, counts[region]):
             root = roots.pop()
             if size == 1:
-                hospital = names.hospital_name(rng.choice(names.SINGLE_SITE_PREFIXES), root)
+                hospital = names.hospital_name(rng.choice(names.SINGLE_SITE_PREFIXES), root) + mark
                 sites: list[str | None] = [None]
             else:
-                hospital = names.hospital_name(rng.choice(names.MULTI_SITE_PREFIXES), root)
+                hospital = names.hospital_name(rng.choice(names.MULTI_SITE_PREFIXES), root) + mark
                 sites = list(rng.sample(names.SITE_SUFFIXES, size))
             for site in sites:
                 since = first_day - timedelta(days=rng.randint(200, 1500)) if registering else None
                 locations.append(
                     Location(
-                        locatie_id=f"{names.LOCATION_PREFIX}{numbers.pop():04d}",
-                        locatie_naam=names.location_name(root, site),
+                        locatie_id=f"{names.LOCATION_PREFIX}{numbers.pop():04d}{tag}",
+                        locatie_naam=names.location_name(root, site) + mark,
                         ziekenhuis=hospital,
                         roaz_regio=region,
                         seh_module_actief=registering,
@@ -109,5 +116,5 @@ def build_world(seeds: SeedTables, first_day: date, rng: random.Random, scale: i
     return World(
         locations=tuple(locations),
         regions=seeds.regions,
-        unused_location_id=f"{names.LOCATION_PREFIX}{unused:04d}",
+        unused_location_id=f"{names.LOCATION_PREFIX}{unused:04d}{tag}",
     )

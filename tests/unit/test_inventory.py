@@ -187,3 +187,22 @@ def test_the_check_time_is_kept_for_days_not_verified_again(tmp_path, con):
     [check] = stored_checks(con)
     assert check.gecontroleerd_at == first_time
     assert check.status == CheckStatus.COMPLETE
+
+
+def test_a_day_just_loaded_from_the_same_manifest_is_not_read_again(tmp_path, con):
+    write_day(tmp_path, DAY)
+    write_day(tmp_path, NEXT)
+    source = CountingSource(tmp_path)
+    load_export_day(con, verify_export_day(source, DAY), tmp_path / "archive")
+    source.csv_reads = 0
+    result = take_inventory(con, source)
+    assert result.verified == [NEXT] and result.skipped == [DAY]
+    assert source.csv_reads == 2  # NEXT's files only: DAY's were verified by its load
+    assert outcomes(con) == {DAY: ("compleet", None), NEXT: ("compleet", None)}
+    [loaded_day, _] = stored_checks(con)
+    assert loaded_day.gegenereerd_op == verify_export_day(source, DAY).generated_on
+
+    write_day(tmp_path, DAY, generated_on="2023-01-12T09:00:00+01:00")  # a correction
+    source.csv_reads = 0
+    assert take_inventory(con, source).verified == [DAY]  # another manifest: read again
+    assert source.csv_reads == 2

@@ -212,8 +212,8 @@ def test_other_ranges_and_bad_arguments(tmp_path):
     assert "Planned figures 2023-03" in summary.describe()
     with pytest.raises(ValueError):
         simulate(date(2023, 2, 2), date(2023, 2, 1), tmp_path)
-    with pytest.raises(NotImplementedError):
-        simulate(date(2023, 1, 1), date(2023, 1, 2), tmp_path, scale=2)
+    with pytest.raises(ValueError, match="scale"):
+        simulate(date(2023, 1, 1), date(2023, 1, 2), tmp_path, scale=0)
 
 
 def test_the_summary_describes_the_run(run):
