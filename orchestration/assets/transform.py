@@ -8,6 +8,7 @@ a third of dbt's time (docs/performance.md).
 """
 
 import os
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,5 +43,9 @@ def seh_stops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource) ->
     if errors:
         raise Failure(
             description=f"dbt build: {len(errors)} node(s) failed to build. Fix the dbt project "
-            "or the data, then run again: " + "; ".join(errors[:5]),
+            "or the data, then run again (dbt's log and artifacts: "
+            f"{invocation.target_path}): " + "; ".join(errors[:5]),
         )
+    # Every invocation gets a target folder of its own (a few MB of artifacts); a nightly run
+    # must not leave one behind every night. A failed build keeps its folder for the engineer.
+    shutil.rmtree(invocation.target_path, ignore_errors=True)

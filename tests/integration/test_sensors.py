@@ -147,7 +147,10 @@ def test_new_days_then_nothing_then_a_corrected_day(world):
     # the rebuild that follows the ingestion run sees the corrected stop (150 minutes)
     rebuild = transform_request(world, instance, corrected.run_requests[0])
     assert isinstance(rebuild, RunRequest)
-    execute(world, instance, "transform", rebuild)
+    rebuilt = execute(world, instance, "transform", rebuild)
+    # the build's own dbt target folder (named after the run) is not left behind
+    target = settings.DBT_PROJECT_DIR / "target"
+    assert not list(target.glob(f"seh_stops_dbt_assets-{rebuilt.run_id[:7]}-*"))
     con = duckdb.connect(str(world["data_dir"] / "warehouse.duckdb"), read_only=True)
     try:
         durations = con.execute(
