@@ -1,0 +1,207 @@
+"""Crash safety: SIGKILL the pipeline anywhere, rerun it, and end exactly where one clean run ends.
+
+The real CLI runs in a process group of its own (``seh-stops run --source ...`` then
+``seh-stops deliver --month ...``) and is killed with ``os.killpg(pgid, SIGKILL)``, dbt
+subprocess included, at points chosen from ``random.Random(seed)`` and spread over the three
+stages: ingestion (from the ``Verifying`` line to the ``Running dbt build`` line), the dbt build
+(from there to ``Done``) and the delivery (the last 60 % of the time to the ``built
+ministry_delivery`` line; the first 40 % is Python importing modules, where nothing is written).
+An offset is a fraction of the stage's length in the uninterrupted reference run, so the points
+follow the machine's speed.
+
+The kills are chained to keep the test cheap: each attempt starts from whatever the previous
+killed one left behind, as an operator's rerun would. The run-stage points come first (in
+random order), then one rerun that must finish, then the delivery points, then a delivery that
+must finish. Every attempt that was not killed must succeed. At the end:
+
+- every table and view of the warehouse (raw, staging, intermediate, marts, reference, alerts)
+  has the same content hash (rows in a fixed order) as after the uninterrupted run;
+- the delivered files are the same, each manifest's SHA-256s match its files, and no delivery
+  or archive file exists half written under its final name;
+- the raw archive holds every file of every export day as received, and the raw tables hold no
+  duplicate record;
+- the Dagster instance (SQLite in the data dir), with runs left STARTED by the killed
+  processes, still records new runs.
+
+What legitimately differs between two runs is left out of the hashes, and only that: the moments
+of loading, verifying and finding (``geladen_at``, ``gecontroleerd_at``, ``eerst_gezien_at``,
+``laatst_gezien_at``, ``verzonden_at``), the data dir's path in the lineage, and the delivery's
+generation moment (``gegenereerd_op`` in the manifest, the "gegenereerd op" line of the HTML,
+the workbook's document properties); see ``tests/warehouse_state.py``.
+
+CI runs 20 points with a fixed seed (a few minutes on two busy cores). The long version:
+``SEH_CRASH_POINTS=100 SEH_CRASH_SEED=7 .venv/bin/pytest tests/integration/test_crash_safety.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from dagster import DagsterInstance, DagsterRunStatus
+
+from tests.integration.conftest import SMALL_MONTH, ReferenceRun
+from tests.killable_cli import DBT_BUILD, DONE, VERIFYING, Attempt, Kill, run_cli
+from tests.warehouse_state import (
+    delivery_digests,
+    differences,
+    file_digests,
+    hidden_entries,
+    warehouse_digests,
+)
+
+POINTS = int(os.environ.get("SEH_CRASH_POINTS", "20"))
+SEED = int(os.environ.get("SEH_CRASH_SEED", "20230316"))
+# Share of the points per stage; ingestion gets the rest.
+DBT_SHARE, DELIVERY_SHARE = 0.3, 0.3
+DELIVERY_WRITES_FROM = 0.4  # before this fraction of the delivery, Python is importing modules
+DELIVERY_DONE = "  built ministry_delivery"
+REAIMS = 3  # a point that the process outran is aimed again at half its offset
+
+
+@dataclass(frozen=True)
+class KillPoint:
+    """Where to kill: a stage and a fraction of that stage's length in the reference run."""
+
+    stage: str  # "ingestion", "dbt" or "delivery"
+    fraction: float
+
+    def kill(self, reference: ReferenceRun) -> Kill:
+        if self.stage == "delivery":
+            return Kill(None, self.fraction * reference.deliver.seen(DELIVERY_DONE))
+        start, end = (VERIFYING, DBT_BUILD) if self.stage == "ingestion" else (DBT_BUILD, DONE)
+        length = reference.run.seen(end) - reference.run.seen(start)
+        return Kill(start, self.fraction * length)
+
+
+def kill_points(seed: int, count: int) -> list[KillPoint]:
+    """``count`` points from ``seed``: the run's stages shuffled, then the delivery's."""
+    rng = random.Random(seed)
+    dbt = round(count * DBT_SHARE)
+    delivery = round(count * DELIVERY_SHARE)
+    ingestion = count - dbt - delivery
+    run_points = [KillPoint("ingestion", rng.uniform(0.0, 0.95)) for _ in range(ingestion)]
+    run_points += [KillPoint("dbt", rng.uniform(0.0, 0.95)) for _ in range(dbt)]
+    rng.shuffle(run_points)
+    delivery_points = [
+        KillPoint("delivery", rng.uniform(DELIVERY_WRITES_FROM, 0.98)) for _ in range(delivery)
+    ]
+    return run_points + delivery_points
+
+
+def describe(attempts: list[tuple[KillPoint | None, Attempt]]) -> str:
+    lines = []
+    for point, attempt in attempts:
+        aim = f"{point.stage} at {point.fraction:.2f}" if point else "no kill"
+        landed = "killed in " + landed_stage(point, attempt) if attempt.killed else "not killed"
+        lines.append(
+            f"{' '.join(attempt.args[:1])}: {aim}, {landed} after {attempt.elapsed:.1f} s, "
+            f"exit {attempt.returncode}"
+        )
+    return "\n".join(lines)
+
+
+def landed_stage(point: KillPoint | None, attempt: Attempt) -> str:
+    if point is not None and point.stage == "delivery":
+        return "delivery"
+    return attempt.stage_at_kill()
+
+
+def test_kill_points_are_deterministic_and_cover_every_stage():
+    points = kill_points(SEED, POINTS)
+    assert points == kill_points(SEED, POINTS)
+    assert len(points) >= 20
+    assert {point.stage for point in points} == {"ingestion", "dbt", "delivery"}
+
+
+def test_killed_runs_and_deliveries_end_as_one_uninterrupted_run(
+    reference_run: ReferenceRun, tmp_path: Path
+):
+    data_dir = tmp_path / "data"
+    run_args = ["run", "--source", str(reference_run.exports)]
+    deliver_args = ["deliver", "--month", SMALL_MONTH]
+    attempts: list[tuple[KillPoint | None, Attempt]] = []
+
+    def attempt(args: list[str], point: KillPoint | None = None) -> Attempt:
+        kill = point.kill(reference_run) if point else None
+        for _ in range(REAIMS if point else 1):
+            result = run_cli(args, data_dir, kill)
+            attempts.append((point, result))
+            if not result.killed:  # a rerun after a crash must succeed
+                assert result.returncode == 0, describe(attempts) + "\n" + result.output()
+            if point is None or result.killed:
+                return result
+            kill = Kill(kill.marker, kill.offset / 2)
+        return result
+
+    run_complete = False
+    for point in kill_points(SEED, POINTS):
+        if point.stage == "delivery":
+            if not run_complete:
+                attempt(run_args)
+                run_complete = True
+            attempt(deliver_args, point)
+        else:
+            run_complete = not attempt(run_args, point).killed
+    if not run_complete:
+        attempt(run_args)
+    attempt(deliver_args)
+
+    report = describe(attempts)
+    kills = [(point, result) for point, result in attempts if result.killed]
+    assert len(kills) >= min(POINTS, 20), report
+    assert {landed_stage(point, result) for point, result in kills} >= {
+        "ingestion",
+        "dbt",
+        "delivery",
+    }, report
+
+    # the warehouse: every table as after one uninterrupted run
+    tables = warehouse_digests(data_dir / "warehouse.duckdb", data_dir)
+    assert differences(reference_run.tables, tables) == {}, report
+    assert_no_duplicate_raw_records(data_dir / "warehouse.duckdb")
+
+    # the deliveries: the same files, complete, nothing else under a final name
+    levering = data_dir / "levering"
+    assert delivery_digests(levering) == reference_run.deliveries, report
+    assert file_digests(levering).keys() == file_digests(reference_run.data_dir / "levering").keys()
+
+    # the raw archive: every export-day file as received, none half written
+    archive = data_dir / "archive"
+    assert file_digests(archive) == reference_run.archive
+    assert sorted(file_digests(archive).values()) == sorted(
+        file_digests(reference_run.exports).values()
+    )
+    assert hidden_entries(archive) == [], report
+
+    # the Dagster instance: killed runs stay recorded, new runs are recorded after them
+    assert_instance_usable(data_dir / "dagster_home")
+
+
+def assert_no_duplicate_raw_records(warehouse: Path) -> None:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for table in ("raw.seh_locaties", "raw.seh_statusmutaties", "raw.quarantaine"):
+            duplicates = con.execute(
+                f"select versie_id, bestand, recordnummer, count(*) from {table} "
+                "group by all having count(*) > 1"
+            ).fetchall()
+            assert duplicates == [], (table, duplicates[:5])
+    finally:
+        con.close()
+
+
+def assert_instance_usable(dagster_home: Path) -> None:
+    with DagsterInstance.from_config(str(dagster_home)) as instance:
+        runs = instance.get_runs()  # newest first
+        finished = {run.job_name: run.status for run in reversed(runs)}
+    # the last run of each job (ingestion, transform, delivery) is the rerun that succeeded
+    assert finished == {
+        "ingest_export_days": DagsterRunStatus.SUCCESS,
+        "transform": DagsterRunStatus.SUCCESS,
+        "deliver_month": DagsterRunStatus.SUCCESS,
+    }, finished
+    assert len(runs) > 3
