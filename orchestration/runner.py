@@ -34,6 +34,7 @@ from orchestration.lpz.pending import (
     published_days,
 )
 from orchestration.lpz.source import ExportSource, open_source
+from orchestration.orphaned_runs import fail_orphaned_runs
 from orchestration.resources.export_source import run_config as export_source_run_config
 from orchestration.resources.mail import run_config as alert_mailer_run_config
 from orchestration.resources.warehouse import open_read_only
@@ -61,11 +62,14 @@ class RunSummary:
 
 
 def instance() -> DagsterInstance:
-    """The data dir's Dagster instance, with the repository's ``dagster.yaml`` in place."""
+    """The data dir's Dagster instance, with the repository's ``dagster.yaml`` in place, and
+    without runs that a killed CLI process left STARTED (they would block the run queue)."""
     home = settings.dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(settings.REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
-    return DagsterInstance.from_config(str(home))
+    dagster_instance = DagsterInstance.from_config(str(home))
+    fail_orphaned_runs(dagster_instance)
+    return dagster_instance
 
 
 def run_pipeline(
