@@ -39,13 +39,20 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from dagster import DagsterInstance, DagsterRunStatus
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.storage.dagster_run import ACTIVE_RUN_STATUSES
 
+from orchestration import settings
+from orchestration.orphaned_runs import fail_orphaned_runs
 from tests.integration.conftest import SMALL_MONTH, ReferenceRun
 from tests.killable_cli import DBT_BUILD, DONE, VERIFYING, Attempt, Kill, run_cli
 from tests.warehouse_state import (
@@ -219,3 +226,52 @@ def assert_instance_usable(dagster_home: Path) -> None:
     going_on = [(run.job_name, run.status) for run in runs if run.status in ACTIVE_RUN_STATUSES]
     assert going_on == []
     assert any(run.status == DagsterRunStatus.FAILURE for run in runs)
+
+
+SLOW_JOB = """
+import pathlib, sys, time
+from dagster import DagsterInstance, job, op
+
+@op
+def wait():
+    pathlib.Path(sys.argv[2]).touch()
+    time.sleep(600)
+
+@job
+def slow():
+    wait()
+
+with DagsterInstance.from_config(sys.argv[1]) as instance:
+    slow.execute_in_process(instance=instance)
+"""
+
+
+def test_a_run_left_started_by_a_killed_process_is_marked_failed(tmp_path: Path):
+    """What every CLI command does first (runner.instance()): a run whose process is gone would
+    otherwise stay STARTED and block the run queue of the UI and daemon."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copyfile(settings.REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    started = tmp_path / "started"
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_JOB, str(home), str(started)], start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not started.exists():
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        with DagsterInstance.from_config(str(home)) as instance:
+            assert fail_orphaned_runs(instance) == []  # its process is alive: left alone
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    with DagsterInstance.from_config(str(home)) as instance:
+        [run] = instance.get_runs()
+        assert run.status == DagsterRunStatus.STARTED
+        assert fail_orphaned_runs(instance) == [run.run_id]
+        assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE
+        # what the queue counts against max_concurrent_runs
+        assert instance.get_run_records(filters=RunsFilter(statuses=ACTIVE_RUN_STATUSES)) == []
+        assert fail_orphaned_runs(instance) == []
