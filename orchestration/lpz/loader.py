@@ -120,8 +120,10 @@ def load_export_day(
 def archive_export_day(export_day: ExportDay, archive_root: Path) -> Path:
     """Copy every file of this version to ``archive/YYYY-MM-DD/<gegenereerd_op>/``.
 
-    Written to a temporary name and renamed, so a crash never leaves a half-written file; an
-    existing archived version is left as it is (the archive never changes).
+    Written to a temporary name, flushed to disk and renamed, so a crash never leaves a
+    half-written file, and a power cut none that is empty under its final name (an existing
+    file is never written again); an existing archived version is left as it is (the archive
+    never changes).
     """
     folder = archive_root / export_day.day.isoformat() / _safe_name(export_day.generated_on)
     folder.mkdir(parents=True, exist_ok=True)
@@ -130,9 +132,22 @@ def archive_export_day(export_day: ExportDay, archive_root: Path) -> Path:
         if target.exists():
             continue
         temporary = folder / f".{name}.tmp"
-        temporary.write_bytes(content)
+        with temporary.open("wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, target)
+        _fsync_directory(folder)
     return folder
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make a rename in ``folder`` durable: the raw rows committed next refer to the file."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _safe_name(generated_on: str) -> str:
