@@ -31,10 +31,12 @@ _FOREIGN_ENV = ("DAGSTER_HOME", "SEH_DELIVERY_DIR", "SEH_SMTP_HOST", "LPZ_EXPORT
 @dataclass(frozen=True)
 class Kill:
     """Kill the process ``offset`` seconds after the progress line that starts with
-    ``marker`` appeared (``marker`` None: after the process started)."""
+    ``marker`` appeared, or after a new entry appeared in the folder ``new_entry_in`` (the
+    Dagster instance's per-run event logs: a run started), or else after the process started."""
 
     marker: str | None
     offset: float
+    new_entry_in: Path | None = None
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Attempt:
     lines: list[tuple[float, str]] = field(default_factory=list)  # (seconds since start, line)
     stdout: str = ""
     elapsed: float = 0.0
+    ended_at: float = 0.0  # wall clock (time.time()) when the process had ended
 
     def seen(self, prefix: str) -> float | None:
         """Seconds from the start to the first progress line starting with ``prefix``."""
@@ -82,6 +85,8 @@ def run_cli(args: list[str], data_dir: Path, kill: Kill | None = None) -> Attemp
     that still holds the warehouse file.
     """
     attempt = Attempt(args=list(args))
+    watched = kill.new_entry_in if kill is not None else None
+    entries_before = set(watched.iterdir()) if watched and watched.exists() else set()
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", *args, "--data-dir", str(data_dir)],
@@ -108,8 +113,11 @@ def run_cli(args: list[str], data_dir: Path, kill: Kill | None = None) -> Attemp
     )
     stdout_reader.start()
     if kill is not None:
-        _kill_when_due(process, kill, marker_seen, started, attempt)
+        _kill_when_due(process, kill, marker_seen, started, entries_before)
     attempt.returncode = process.wait(timeout=600)
+    attempt.ended_at = time.time()
+    # a kill that met a process on its way out does not count: only a death by SIGKILL does
+    attempt.killed = attempt.returncode == -signal.SIGKILL
     reader.join(timeout=30)
     stdout_reader.join(timeout=30)
     attempt.stdout = "".join(stdout_parts)
@@ -123,15 +131,23 @@ def _kill_when_due(
     kill: Kill,
     marker_seen: threading.Event,
     started: float,
-    attempt: Attempt,
+    entries_before: set[Path],
 ) -> None:
-    if kill.marker is None:
-        base = started
-    else:
+    if kill.marker is not None:
         while not marker_seen.wait(timeout=0.01):
             if process.poll() is not None:
                 return  # ended before the stage began: nothing to kill
         base = time.monotonic()
+    elif kill.new_entry_in is not None:
+        while not (
+            kill.new_entry_in.exists() and set(kill.new_entry_in.iterdir()) - entries_before
+        ):
+            if process.poll() is not None:
+                return
+            time.sleep(0.01)
+        base = time.monotonic()
+    else:
+        base = started
     delay = base + kill.offset - time.monotonic()
     if delay > 0:
         try:
@@ -141,7 +157,10 @@ def _kill_when_due(
             pass
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
-        attempt.killed = True
+
+
+def _new_entries(folder: Path, before: set[Path]) -> set[Path]:
+    return set(folder.iterdir()) - before if folder.exists() else set()
 
 
 def _wait_for_group_gone(pgid: int, timeout: float = 60) -> None:

@@ -4,8 +4,9 @@ The real CLI runs in a process group of its own (``seh-stops run --source ...`` 
 ``seh-stops deliver --month ...``) and is killed with ``os.killpg(pgid, SIGKILL)``, dbt
 subprocess included, at points chosen from ``random.Random(seed)`` and spread over the three
 stages: ingestion (from the ``Verifying`` line to the ``Running dbt build`` line), the dbt build
-(from there to ``Done``) and the delivery (from the start of its Dagster run to the process's
-exit; the seconds before are Python importing modules, where nothing is written). An offset is a
+(from there to ``Done``) and the delivery (from the start of its Dagster run, seen as a new
+event log in the instance, to the process's exit; the seconds before are Python importing
+modules, where nothing is written). An offset is a
 fraction of the stage's length in the uninterrupted reference run, so the points follow the
 machine's speed. With six small days the loading itself is a fraction of a second, so most
 ingestion kills land in the Dagster run around it (run and event records, the GX checks of the
@@ -50,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.storage.dagster_run import ACTIVE_RUN_STATUSES
 
 from orchestration import settings
@@ -69,10 +70,13 @@ POINTS = int(os.environ.get("SEH_CRASH_POINTS", "20"))
 SEED = int(os.environ.get("SEH_CRASH_SEED", "20230316"))
 # Share of the points per stage; ingestion gets the rest.
 DBT_SHARE, DELIVERY_SHARE = 0.25, 0.35  # a dbt point costs the most: half a run
-DELIVERY_DONE = "  built ministry_delivery"
 # what folders.write_folder writes a revision into before renaming it
 UNFINISHED_FOLDER = re.compile(r"\.(revisie|voorlopig)-[0-9]+\.[0-9a-f]{32}\.tmp")
-REAIMS = 3  # a point that the process outran is aimed again at half its offset
+REAIMS = 3
+# one SQLite event log per run: a new file here means a run has started
+RUN_EVENT_LOGS = Path(
+    "dagster_home/history/runs"
+)  # a point that the process outran is aimed again at half its offset
 
 
 @dataclass(frozen=True)
@@ -82,29 +86,25 @@ class KillPoint:
     stage: str  # "ingestion", "dbt" or "delivery"
     fraction: float
 
-    def kill(self, windows: dict[str, tuple[str | None, float, float]]) -> Kill:
-        marker, start, length = windows[self.stage]
-        return Kill(marker, start + self.fraction * length)
+    def kill(self, windows: dict[str, tuple[str | None, float]], data_dir: Path) -> Kill:
+        marker, length = windows[self.stage]
+        if self.stage == "delivery":  # no progress line: a new run's event log marks its start
+            return Kill(None, self.fraction * length, data_dir / RUN_EVENT_LOGS)
+        return Kill(marker, self.fraction * length)
 
 
-def stage_windows(reference: ReferenceRun) -> dict[str, tuple[str | None, float, float]]:
-    """Stage -> (progress line it starts after, seconds from that line, length in seconds),
-    as the uninterrupted reference run took them."""
-    run, deliver = reference.run, reference.deliver
+def stage_windows(reference: ReferenceRun) -> dict[str, tuple[str | None, float]]:
+    """Stage -> (progress line it starts with, its length in seconds), as the uninterrupted
+    reference run took them. The delivery starts with its Dagster run and ends with the
+    process."""
+    run = reference.run
     with DagsterInstance.from_config(str(reference.data_dir / "dagster_home")) as instance:
         [delivery_run] = instance.get_runs(filters=RunsFilter(job_name="deliver_month"))
-        started, materialized = (
-            instance.get_records_for_run(delivery_run.run_id, of_type=event_type)
-            .records[0]
-            .timestamp
-            for event_type in (DagsterEventType.RUN_START, DagsterEventType.ASSET_MATERIALIZATION)
-        )
-    # the progress line of the materialization is printed as it happens
-    delivery_start = deliver.seen(DELIVERY_DONE) - (materialized - started)
+        [first_event] = instance.get_records_for_run(delivery_run.run_id, limit=1).records
     return {
-        "ingestion": (VERIFYING, 0.0, run.seen(DBT_BUILD) - run.seen(VERIFYING)),
-        "dbt": (DBT_BUILD, 0.0, run.seen(DONE) - run.seen(DBT_BUILD)),
-        "delivery": (None, delivery_start, deliver.elapsed - delivery_start),
+        "ingestion": (VERIFYING, run.seen(DBT_BUILD) - run.seen(VERIFYING)),
+        "dbt": (DBT_BUILD, run.seen(DONE) - run.seen(DBT_BUILD)),
+        "delivery": (None, reference.deliver.ended_at - first_event.timestamp),
     }
 
 
@@ -170,7 +170,7 @@ def test_killed_runs_and_deliveries_end_as_one_uninterrupted_run(
     def attempt(args: list[str], point: KillPoint | None = None) -> None:
         for _ in range(REAIMS if point else 1):
             runs_before = delivery_runs(data_dir)
-            result = run_cli(args, data_dir, point.kill(windows) if point else None)
+            result = run_cli(args, data_dir, point.kill(windows, data_dir) if point else None)
             if not result.killed:
                 landed = ""
             elif args[0] == "deliver":  # killed inside the delivery's Dagster run, or before it
