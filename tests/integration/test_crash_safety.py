@@ -72,11 +72,9 @@ SEED = int(os.environ.get("SEH_CRASH_SEED", "20230316"))
 DBT_SHARE, DELIVERY_SHARE = 0.25, 0.35  # a dbt point costs the most: half a run
 # what folders.write_folder writes a revision into before renaming it
 UNFINISHED_FOLDER = re.compile(r"\.(revisie|voorlopig)-[0-9]+\.[0-9a-f]{32}\.tmp")
-REAIMS = 3
+REAIMS = 3  # a point that the process outran is aimed again at half its offset
 # one SQLite event log per run: a new file here means a run has started
-RUN_EVENT_LOGS = Path(
-    "dagster_home/history/runs"
-)  # a point that the process outran is aimed again at half its offset
+RUN_EVENT_LOGS = Path("dagster_home/history/runs")
 
 
 @dataclass(frozen=True)
