@@ -31,12 +31,14 @@ _FOREIGN_ENV = ("DAGSTER_HOME", "SEH_DELIVERY_DIR", "SEH_SMTP_HOST", "LPZ_EXPORT
 @dataclass(frozen=True)
 class Kill:
     """Kill the process ``offset`` seconds after the progress line that starts with
-    ``marker`` appeared, or after a new entry appeared in the folder ``new_entry_in`` (the
-    Dagster instance's per-run event logs: a run started), or else after the process started."""
+    ``marker`` appeared, or after a new file matching ``new_entry_glob`` appeared in the folder
+    ``new_entry_in`` (the Dagster instance's per-run event logs: a run started), or else after
+    the process started."""
 
     marker: str | None
     offset: float
     new_entry_in: Path | None = None
+    new_entry_glob: str = "*"
 
 
 @dataclass
@@ -86,7 +88,7 @@ def run_cli(args: list[str], data_dir: Path, kill: Kill | None = None) -> Attemp
     """
     attempt = Attempt(args=list(args))
     watched = kill.new_entry_in if kill is not None else None
-    entries_before = set(watched.iterdir()) if watched and watched.exists() else set()
+    entries_before = _entries(watched, kill.new_entry_glob) if watched else set()
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", *args, "--data-dir", str(data_dir)],
@@ -139,9 +141,7 @@ def _kill_when_due(
                 return  # ended before the stage began: nothing to kill
         base = time.monotonic()
     elif kill.new_entry_in is not None:
-        while not (
-            kill.new_entry_in.exists() and set(kill.new_entry_in.iterdir()) - entries_before
-        ):
+        while not _entries(kill.new_entry_in, kill.new_entry_glob) - entries_before:
             if process.poll() is not None:
                 return
             time.sleep(0.01)
@@ -159,8 +159,8 @@ def _kill_when_due(
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def _new_entries(folder: Path, before: set[Path]) -> set[Path]:
-    return set(folder.iterdir()) - before if folder.exists() else set()
+def _entries(folder: Path, pattern: str) -> set[Path]:
+    return set(folder.glob(pattern)) if folder.exists() else set()
 
 
 def _wait_for_group_gone(pgid: int, timeout: float = 60) -> None:

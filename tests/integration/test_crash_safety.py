@@ -73,7 +73,7 @@ DBT_SHARE, DELIVERY_SHARE = 0.25, 0.35  # a dbt point costs the most: half a run
 # what folders.write_folder writes a revision into before renaming it
 UNFINISHED_FOLDER = re.compile(r"\.(revisie|voorlopig)-[0-9]+\.[0-9a-f]{32}\.tmp")
 REAIMS = 3  # a point that the process outran is aimed again at half its offset
-# one SQLite event log per run: a new file here means a run has started
+# one SQLite event log per run (<run id>.db): a new one here means a run has started
 RUN_EVENT_LOGS = Path("dagster_home/history/runs")
 
 
@@ -87,7 +87,7 @@ class KillPoint:
     def kill(self, windows: dict[str, tuple[str | None, float]], data_dir: Path) -> Kill:
         marker, length = windows[self.stage]
         if self.stage == "delivery":  # no progress line: a new run's event log marks its start
-            return Kill(None, self.fraction * length, data_dir / RUN_EVENT_LOGS)
+            return Kill(None, self.fraction * length, data_dir / RUN_EVENT_LOGS, "*.db")
         return Kill(marker, self.fraction * length)
 
 
