@@ -10,12 +10,15 @@ modules, where nothing is written). An offset is a
 fraction of the stage's length in the uninterrupted reference run, so the points follow the
 machine's speed. With six small days the loading itself is a fraction of a second, so most
 ingestion kills land in the Dagster run around it (run and event records, the GX checks of the
-raw days); the first attempts, on an empty warehouse, are the ones that can catch a load.
+raw days); since a rerun loads only the days that are not in yet, an ingestion kill that comes
+after every day was loaded lands in the short stage before dbt, or in dbt.
 
 The kills are chained to keep the test cheap: each attempt starts from whatever the previous
-killed one left behind, as an operator's rerun would. The run-stage points come first (in
-random order), then one rerun that must finish, then the delivery points, then a delivery that
-must finish. Every attempt that was not killed must succeed. At the end:
+killed one left behind, as an operator's rerun would. The ingestion points come first, then the
+dbt points, each stage's from early to late (so the kills sweep through the loading while days
+are still to load), then one rerun that must finish, then the delivery points from early to
+late, then a delivery that must finish. Every attempt that was not killed must succeed. At the
+end:
 
 - every table and view of the warehouse (raw, staging, intermediate, marts, reference, alerts)
   has the same content hash (rows in a fixed order) as after the uninterrupted run;
@@ -107,16 +110,19 @@ def stage_windows(reference: ReferenceRun) -> dict[str, tuple[str | None, float]
 
 
 def kill_points(seed: int, count: int) -> list[KillPoint]:
-    """``count`` points from ``seed``: the run's stages shuffled, then the delivery's."""
+    """``count`` points from ``seed``, stage by stage in the pipeline's order and each stage's
+    points from early to late: the kills sweep through a stage while its work is still undone
+    (a day not yet loaded, a revision not yet renamed into place), instead of finding it done
+    by the first attempt that got past it."""
     rng = random.Random(seed)
     dbt = round(count * DBT_SHARE)
     delivery = round(count * DELIVERY_SHARE)
-    ingestion = count - dbt - delivery
-    run_points = [KillPoint("ingestion", rng.uniform(0.0, 0.95)) for _ in range(ingestion)]
-    run_points += [KillPoint("dbt", rng.uniform(0.0, 0.95)) for _ in range(dbt)]
-    rng.shuffle(run_points)
-    delivery_points = [KillPoint("delivery", rng.uniform(0.0, 0.9)) for _ in range(delivery)]
-    return run_points + delivery_points
+    shares = {"ingestion": count - dbt - delivery, "dbt": dbt, "delivery": delivery}
+    return [
+        KillPoint(stage, fraction)
+        for stage, number in shares.items()
+        for fraction in sorted(rng.uniform(0.0, 0.95) for _ in range(number))
+    ]
 
 
 @dataclass(frozen=True)
