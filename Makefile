@@ -23,8 +23,10 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# Two workers (CI has two cores); a test module stays on one worker, so its module-scoped
+# pipeline run is made once. The session-scoped January run is made once per worker.
 test: setup chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadscope
 
 lint: setup
 	$(BIN)/ruff check .
