@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration import settings
+from orchestration.durable import fsync_directory, write_durably
 
 DELIVERY_DIR_ENV = "SEH_DELIVERY_DIR"
 FINAL = "revisie"
@@ -92,8 +93,8 @@ def write_folder(target: Path, files: dict[str, bytes]) -> None:
     temporary.mkdir()
     try:
         for name, data in files.items():
-            _write_file(temporary / name, data)
-        _fsync_directory(temporary)
+            write_durably(temporary / name, data)
+        fsync_directory(temporary)
         try:
             # os.rename replaces only an *empty* directory, and a revision never is one
             os.rename(temporary, target)
@@ -103,23 +104,6 @@ def write_folder(target: Path, files: dict[str, bytes]) -> None:
             raise RevisionExists(
                 f"{target} was written meanwhile by another delivery; nothing was overwritten"
             ) from exc
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)  # gone after a successful rename
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}.tmp")
-    with partial.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
-
-
-def _fsync_directory(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -9,7 +9,6 @@ the raw tables; an older or equal version is not loaded and is reported as stale
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from orchestration.durable import write_durably
 from orchestration.lpz.contract import COLUMNS_BY_FILE, LOCATIONS_FILE, MUTATIONS_FILE
 from orchestration.lpz.export_day import ExportDay
 
@@ -131,23 +131,8 @@ def archive_export_day(export_day: ExportDay, archive_root: Path) -> Path:
         target = folder / name
         if target.exists():
             continue
-        temporary = folder / f".{name}.tmp"
-        with temporary.open("wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-        _fsync_directory(folder)
+        write_durably(target, content)
     return folder
-
-
-def _fsync_directory(folder: Path) -> None:
-    """Make a rename in ``folder`` durable: the raw rows committed next refer to the file."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _safe_name(generated_on: str) -> str:
