@@ -21,7 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.lpz.contract import LOCATIONS_FILE, MANIFEST_FILE, MUTATIONS_FILE
+from orchestration.lpz.contract import (
+    LOCATIONS_FILE,
+    MANIFEST_FILE,
+    MUTATION_COLUMNS,
+    MUTATIONS_FILE,
+)
 from orchestration.settings import DBT_PROJECT_DIR
 
 TZ = "Europe/Amsterdam"
@@ -29,18 +34,7 @@ TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-](?:[01]\d|2[0-3]):[0-5]
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 STATUSES = {"stop", "open", "ingetrokken"}
 STOPTYPES = {"volledig", "ambulance", "specialisme", "time-out"}
-CONTENT = [
-    "mutatie_id",
-    "locatie_id",
-    "status",
-    "stoptype",
-    "specialisme",
-    "ingang",
-    "gepland_einde",
-    "geregistreerd_op",
-    "vervangt_mutatie_id",
-    "toelichting",
-]
+CONTENT = list(MUTATION_COLUMNS)  # "content" of a mutation: all ten columns as text
 OUTPUT_COLUMNS = [
     "maand",
     "roaz_regio",

@@ -138,21 +138,14 @@ def take_inventory(
     """
     ensure_raw_schema(con)
     previous = {check.export_datum: check for check in stored_checks(con)}
-    loaded = {
-        day: (versie_id, generated_at)
-        for day, versie_id, generated_at in con.execute(
-            "select export_datum, arg_max(versie_id, gegenereerd_at), max(gegenereerd_at) "
-            "from raw.export_versies group by export_datum"
-        ).fetchall()
-    }
-    # the manifest of each day's current loaded version: the loader verified its files
-    current_manifests = {
-        day: (manifest_sha256, generated_on)
-        for day, manifest_sha256, generated_on in con.execute(
-            "select export_datum, arg_max(manifest_sha256, gegenereerd_at), "
-            "arg_max(gegenereerd_op, gegenereerd_at) from raw.export_versies group by export_datum"
-        ).fetchall()
-    }
+    # each day's current loaded version, and its manifest: the loader verified its files
+    current = con.execute(
+        "select export_datum, arg_max(versie_id, gegenereerd_at), max(gegenereerd_at), "
+        "arg_max(manifest_sha256, gegenereerd_at), arg_max(gegenereerd_op, gegenereerd_at) "
+        "from raw.export_versies group by export_datum"
+    ).fetchall()
+    loaded = {day: (versie_id, generated_at) for day, versie_id, generated_at, *_ in current}
+    current_manifests = {day: tuple(manifest) for day, _, _, *manifest in current}
     listed = set(source.list_days())
     unsettled = {day for day, check in previous.items() if check.status != CheckStatus.COMPLETE}
     checks = dict(previous)
