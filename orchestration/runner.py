@@ -85,6 +85,8 @@ def run_pipeline(
     if first is None and last is None:
         # Without a range only new and corrected days are loaded (an explicit range reloads).
         days = pending_days(source, days, _loaded_versions())
+        if not days:
+            progress(f"No new or corrected export day at {source.describe()}.")
     defs = _definitions()
     progress(f"Verifying {len(days)} export day(s) at {source.describe()} ...")
     verified, problems = verify_days(source, days)
