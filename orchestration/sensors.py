@@ -52,7 +52,9 @@ from orchestration.resources.warehouse import WarehouseBusy, open_read_only
 # A sensor tick must answer within Dagster's evaluation timeout: it waits this long for a run
 # that writes the warehouse, then tries again at the next tick.
 WAREHOUSE_WAIT_SECONDS = 20.0
-# At most this many days are verified in one tick (two months); the rest follow next tick.
+# At most this many complete days are requested in one tick (two months); the rest follow at
+# the next tick. Incomplete days do not count, so days that stay incomplete never hold back the
+# ones after them.
 MAX_DAYS_PER_TICK = 62
 # A requested version that is still not loaded after this long (its run failed before it
 # loaded anything) is requested again.
@@ -96,7 +98,9 @@ def plan_ingestion(
         if not _is_loaded(version_id, loaded)
     }
     verified, not_loadable, waiting = [], [], []
-    for day in candidates[:MAX_DAYS_PER_TICK]:
+    for day in candidates:
+        if len(verified) >= MAX_DAYS_PER_TICK:
+            break
         try:
             export_day = verify_export_day(source, day)
         except ExportDayNotLoadable as problem:

@@ -205,3 +205,22 @@ def test_the_nightly_schedule_rebuilds_downstream(world):
         build_schedule_context(scheduled_execution_time=datetime(2023, 1, 13, 6, tzinfo=UTC))
     ).run_requests
     assert request.tags["seh/aanleiding"] == "nachtelijke herberekening"
+
+
+def test_days_that_stay_incomplete_never_hold_back_the_days_after_them(world, monkeypatch):
+    """The per-tick limit counts complete days only."""
+    from orchestration import sensors
+
+    monkeypatch.setattr(sensors, "MAX_DAYS_PER_TICK", 1)
+    broken = world["exports"] / DAYS[0].isoformat() / "seh_statusmutaties.csv"
+    broken.write_bytes(broken.read_bytes() + b"extra\n")  # 9 January is incomplete now too
+    source = ExportSourceResource(location=str(world["exports"])).open()
+    plan = sensors.plan_ingestion(
+        source, {}, {}, datetime(2023, 1, 13, tzinfo=UTC), DAYS[0], DAYS[-1]
+    )
+    assert [[day.day for day in block] for block in plan.blocks] == [[DAYS[1]]]
+    assert [problem.day for problem in plan.not_loadable] == [DAYS[0]]
+    following = sensors.plan_ingestion(
+        source, {}, plan.cursor, datetime(2023, 1, 13, tzinfo=UTC), DAYS[0], DAYS[-1]
+    )
+    assert [[day.day for day in block] for block in following.blocks] == [[DAYS[3]]]
