@@ -10,7 +10,9 @@ BIN := $(VENV)/bin
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	uv sync --frozen --python python3.11
+	# --compile-bytecode: every process (Dagster, each dbt call, each test worker) would
+	# otherwise compile the imports from source where .pyc files are not written.
+	uv sync --frozen --python python3.11 --compile-bytecode
 	$(BIN)/python -m orchestration.quality.gx_setup
 	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
 
