@@ -32,6 +32,40 @@ def latest_export_day(con: duckdb.DuckDBPyConnection) -> date | None:
     return con.execute("select max(export_datum) from raw.export_versies").fetchone()[0]
 
 
+def raw_row_counts(con: duckdb.DuckDBPyConnection, days: Sequence[date]) -> dict[date, int]:
+    """Rows of both raw export tables in the current version of each of ``days``."""
+    rows = con.execute(
+        f"""
+        select export_datum, count(*)
+        from (
+            select versie_id, export_datum from raw.seh_locaties
+            union all
+            select versie_id, export_datum from raw.seh_statusmutaties
+        )
+        where versie_id in ({_CURRENT_VERSIONS})
+          and list_contains(?::date[], export_datum)
+        group by export_datum
+        """,
+        [list(days)],
+    ).fetchall()
+    return dict(rows)
+
+
+def chunk_days(days: Sequence[date], rows: dict[date, int], max_rows: int) -> list[list[date]]:
+    """``days`` in order, cut into runs of whole days of at most ``max_rows`` rows each (a
+    single larger day is a chunk of its own); always at least one chunk, maybe empty."""
+    chunks: list[list[date]] = [[]]
+    in_chunk = 0
+    for day in days:
+        day_rows = rows.get(day, 0)
+        if chunks[-1] and in_chunk + day_rows > max_rows:
+            chunks.append([])
+            in_chunk = 0
+        chunks[-1].append(day)
+        in_chunk += day_rows
+    return chunks
+
+
 def raw_frame(con: duckdb.DuckDBPyConnection, table: str, days: Sequence[date]) -> pd.DataFrame:
     """The rows of ``raw.<table>`` in the current versions of ``days``, values as text.
 

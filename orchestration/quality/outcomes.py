@@ -150,6 +150,54 @@ def _flag(result: dict[str, Any]) -> str:
     return f"{config.get('type', '?')}({columns})"
 
 
+def merge_outcomes(parts: list[SuiteOutcome]) -> SuiteOutcome:
+    """One suite's outcome over frames validated one after another (chunks of export days).
+
+    Valid for suites whose expectations hold per row or per export day, never across days:
+    then a failure's row count is the sum over the chunks. Examples and sample rows keep
+    the first few found; the Data Docs link is the first failing chunk's page.
+    """
+    if not parts:
+        raise ValueError("merge_outcomes needs at least one outcome")
+    failures: dict[tuple, FailedExpectation] = {}
+    for part in parts:
+        for failure in part.failures:
+            key = (failure.expectation, failure.columns, failure.severity, failure.notes)
+            seen = failures.get(key)
+            failures[key] = failure if seen is None else _merged(seen, failure)
+    samples: list[dict[str, Any]] = []
+    per_flag: dict[str, int] = {}
+    for part in parts:
+        for row in part.sample_rows:
+            flag = str(row.get("flagged_by"))
+            if per_flag.get(flag, 0) < SAMPLE_ROWS_PER_EXPECTATION:
+                per_flag[flag] = per_flag.get(flag, 0) + 1
+                samples.append(row)
+    failing = [part for part in parts if part.failures]
+    return SuiteOutcome(
+        suite=parts[0].suite,
+        rows_checked=sum(part.rows_checked for part in parts),
+        evaluated=max(part.evaluated for part in parts),
+        failures=list(failures.values()),
+        sample_rows=samples,
+        data_docs_url=(failing or parts[-1:])[0].data_docs_url,
+    )
+
+
+def _merged(first: FailedExpectation, later: FailedExpectation) -> FailedExpectation:
+    counts = [c for c in (first.unexpected_count, later.unexpected_count) if c is not None]
+    examples = list(dict.fromkeys([*first.examples, *later.examples]))[:EXAMPLE_VALUES]
+    return FailedExpectation(
+        expectation=first.expectation,
+        columns=first.columns,
+        severity=first.severity,
+        notes=first.notes,
+        unexpected_count=sum(counts) if counts else None,
+        examples=examples,
+        error=first.error or later.error,
+    )
+
+
 def describe_outcomes(outcomes: list[SuiteOutcome]) -> str:
     """A few readable lines: which suites passed, and every failed expectation with why."""
     lines = []

@@ -6,6 +6,7 @@ and that a warning does not.
 """
 
 import filecmp
+import importlib
 import shutil
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,8 @@ from orchestration.resources.warehouse import open_read_only
 from tests.exportdays import location_line, mutation_line, write_day
 
 DAY = date(2023, 1, 10)
+# the module (the package re-exports a list under the same name)
+gx_checks = importlib.import_module("orchestration.checks.gx_checks")
 
 
 def path_of(url: str) -> Path:
@@ -206,6 +209,66 @@ def test_a_clean_day_passes(tmp_path, monkeypatch):
     )
     assert result.success and evaluation.passed, evaluation.description
     assert AssetKey("downstream_of_raw") in materialized
+
+
+def test_a_backfill_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monkeypatch):
+    """Three broken days, validated a day at a time: the merged outcome is the one-frame one."""
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(gx_checks, "RAW_ROWS_PER_CHUNK", 4)  # every day is a chunk of its own
+    days = [date(2023, 1, 10), date(2023, 1, 11), date(2023, 1, 12)]
+    for offset, day in enumerate(days):
+        write_day(
+            tmp_path / "exports",
+            day,
+            mutations=[
+                mutation_line(f"M{offset}a", status="Stop"),
+                mutation_line(f"M{offset}b", ingang="2023-01-10 10:00"),
+                mutation_line(f"M{offset}c", status="open"),  # an open with a stoptype: a warning
+            ][: offset + 1],
+        )
+    warehouse = data_dir / "warehouse.duckdb"
+    result = materialize(
+        [lpz_export_day, lpz_export_day_expectations],
+        tags={
+            "dagster/asset_partition_range_start": days[0].isoformat(),
+            "dagster/asset_partition_range_end": days[-1].isoformat(),
+        },
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse)),
+            "export_source": ExportSourceResource(location=str(tmp_path / "exports")),
+        },
+        instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    (evaluation,) = result.get_asset_check_evaluations()
+    assert evaluation.metadata["chunks"].value == 3
+    assert evaluation.metadata["export_days"].value == "2023-01-10 .. 2023-01-12"
+
+    con = open_read_only(warehouse)
+    try:
+        whole = {
+            suite: run_checkpoint(suite, frames.raw_frame(con, table, days))
+            for suite, table in gx_checks.RAW_SUITES.items()
+        }
+    finally:
+        con.close()
+    expected = gx_checks.gx_check_result(list(whole.values()))
+    assert not expected.passed and expected.severity == AssetCheckSeverity.ERROR
+    assert evaluation.severity == expected.severity
+    for key in ("rows_checked", "failed/critical", "failed/warning"):
+        assert evaluation.metadata[key].value == expected.metadata[key].value, key
+    # the same failures, counts and examples; a chunk lists them in the order it met them
+    table = evaluation.metadata["failing_expectations"].value
+    assert sorted(table.splitlines()) == sorted(
+        expected.metadata["failing_expectations"].value.splitlines()
+    )
+    flagged = {
+        (row["flagged_by"], row["mutatie_id"]) for row in evaluation.metadata["sample_rows"].value
+    }
+    assert flagged == {
+        (row["flagged_by"], row["mutatie_id"]) for row in expected.metadata["sample_rows"].value
+    }
 
 
 # -- the mart suites catch what they are for ---------------------------------------------

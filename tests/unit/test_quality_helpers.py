@@ -124,3 +124,49 @@ def test_the_timestamp_pattern_takes_ascii_digits_only():
 
     assert re.match(TIMESTAMP_PATTERN, "2023-01-14T18:05:00+01:00")
     assert not re.match(TIMESTAMP_PATTERN, "２０２３-01-14T18:05:00+01:00")  # noqa: RUF001
+
+
+def test_days_are_chunked_whole_and_in_order_by_row_count():
+    from datetime import date
+
+    from orchestration.quality.frames import chunk_days
+
+    d = [date(2023, 1, n) for n in range(1, 6)]
+    rows = {d[0]: 3, d[1]: 3, d[2]: 9, d[3]: 1, d[4]: 1}
+    assert chunk_days(d, rows, max_rows=6) == [[d[0], d[1]], [d[2]], [d[3], d[4]]]
+    assert chunk_days(d, rows, max_rows=100) == [d]
+    assert chunk_days([], {}, max_rows=6) == [[]]  # an empty check still runs once
+    assert chunk_days([d[0]], {}, max_rows=6) == [[d[0]]]  # a day without rows
+
+
+def test_chunked_outcomes_add_up_to_one_outcome():
+    from orchestration.quality.outcomes import merge_outcomes
+
+    second_frame = FRAME.assign(export_datum="2023-01-11")
+    first = summarise("raw", {"results": [_result(CRITICAL)]}, FRAME, "file:///first.html")
+    clean = summarise("raw", {"results": [_result(CRITICAL, success=True)]}, FRAME, "file:///c")
+    later = _result(CRITICAL)
+    later["result"]["partial_unexpected_list"] = ["STOP"]
+    later["result"]["unexpected_index_list"][0]["export_datum"] = "2023-01-11"
+    second = summarise("raw", {"results": [later]}, second_frame, "file:///second.html")
+
+    merged = merge_outcomes([clean, first, second])
+    assert merged.rows_checked == 3 * len(FRAME)
+    (failure,) = merged.failures
+    assert failure.unexpected_count == 2
+    assert failure.examples == ["Stop", "STOP"]
+    assert [row["export_datum"] for row in merged.sample_rows] == ["2023-01-10", "2023-01-11"]
+    assert merged.data_docs_url == "file:///first.html"
+    assert merge_outcomes([clean]).success
+    assert merge_outcomes([clean]).data_docs_url == "file:///c"
+
+
+def test_checked_days_are_shown_as_ranges():
+    from datetime import date
+
+    from orchestration.checks.gx_checks import describe_days
+
+    days = [date(2023, 1, 1), date(2023, 1, 2), date(2023, 1, 3), date(2023, 1, 5)]
+    assert describe_days(days) == "2023-01-01 .. 2023-01-03, 2023-01-05"
+    assert describe_days([date(2023, 1, 10)]) == "2023-01-10"
+    assert describe_days([]) == "none loaded"
