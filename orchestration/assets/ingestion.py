@@ -28,6 +28,10 @@ from orchestration.resources import ExportSourceResource, WarehouseResource
 # it is loaded, so a backfill of years needs the memory of one day, not of all of them
 # (docs/performance.md); a night or a Dutch-scale year stays far below it and is read once.
 KEEP_VERIFIED_BYTES = 64 * 2**20
+# Every log line is an event in Dagster's event log (about 10 ms each in SQLite): a range of
+# more than a month logs one line per month, and a line for each day that is not a plain
+# first load (a correction, a stale or unchanged version, quarantined rows).
+DAILY_LOG_LINES_UP_TO = 31
 
 
 @asset(
@@ -61,13 +65,21 @@ def lpz_export_day(
             ),
             metadata={"not_loadable": {p.day.isoformat(): p.reason for p in problems}},
         )
-    results = []
+    results: list[LoadResult] = []
+    by_month = len(checked) > DAILY_LOG_LINES_UP_TO
     with warehouse.write_connection() as con:
-        for summary in checked:
+        for position, summary in enumerate(checked):
             export_day = kept.pop(summary.day, None) or _verify_again(source, summary)
             result = load_export_day(con, export_day, settings.archive_dir())
-            context.log.info(_describe(result))
             results.append(result)
+            if not by_month or _noteworthy(result):
+                context.log.info(_describe(result))
+            following = checked[position + 1].day if position + 1 < len(checked) else None
+            if by_month and (following is None or following.month != summary.day.month):
+                month = summary.day.strftime("%Y-%m")
+                context.log.info(
+                    _describe_month(month, [r for r in results if r.day.startswith(month)])
+                )
     return MaterializeResult(metadata=load_metadata(results))
 
 
@@ -147,6 +159,24 @@ def _describe(result: LoadResult) -> str:
         for name in DATA_FILES
     )
     return f"{result.day}: {result.outcome.value} {result.version_id} ({counts})"
+
+
+def _noteworthy(result: LoadResult) -> bool:
+    return result.outcome.value != "loaded" or any(result.quarantined.values())
+
+
+def _describe_month(month: str, results: list[LoadResult]) -> str:
+    outcomes = ", ".join(
+        f"{sum(r.outcome.value == outcome for r in results)} {outcome}"
+        for outcome in ("loaded", "replaced", "unchanged", "stale")
+        if any(r.outcome.value == outcome for r in results)
+    )
+    counts = ", ".join(
+        f"{name}: {sum(r.rows.get(name, 0) for r in results)} rows, "
+        f"{sum(r.quarantined.get(name, 0) for r in results)} quarantined"
+        for name in DATA_FILES
+    )
+    return f"{month}: {len(results)} export days ({outcomes}; {counts})"
 
 
 def _per_day_table(results: list[LoadResult]) -> str:

@@ -122,3 +122,29 @@ def test_free_text_never_leaves_the_raw_layer(warehouse):
         "where column_name = 'toelichting' and table_schema <> 'raw'"
     ).fetchall()
     assert leaked == []
+
+
+def test_a_backfill_logs_one_line_per_month_and_each_noteworthy_day(january_run):
+    """35 days: a line per month, and one per day whose load quarantined malformed rows (none
+    in this simulation); every line is an event in Dagster's event log, so a backfill of
+    years must not write one per day."""
+    from dagster import DagsterInstance
+
+    con = duckdb.connect(str(january_run.warehouse), read_only=True)
+    try:
+        malformed_days = {
+            row[0].isoformat()
+            for row in con.execute("select distinct export_datum from raw.quarantaine").fetchall()
+        }
+    finally:
+        con.close()
+    with DagsterInstance.from_config(str(january_run.data_dir / "dagster_home")) as instance:
+        lines = [
+            record.user_message
+            for record in instance.all_logs(january_run.summary.run_ids[0])
+            if record.step_key == "lpz_export_day" and record.dagster_event is None
+        ]
+    months = [line for line in lines if line[7] == ":"]
+    assert [line[:7] for line in months] == ["2022-12", "2023-01", "2023-02"]
+    assert months[1].startswith("2023-01: 31 export days (31 loaded; seh_locaties.csv: ")
+    assert {line[:10] for line in lines if line not in months} == malformed_days

@@ -92,3 +92,48 @@ def test_an_older_version_is_stale_and_the_loaded_one_stays_current(con, tmp_pat
     assert result.outcome is LoadOutcome.STALE
     assert result.current_version_id == "2023-01-10@2023-01-12T02:00:00+01:00"
     assert counts(con)["export_versies"] == 1
+
+
+def test_a_range_of_more_than_a_month_logs_months_and_noteworthy_days(tmp_path, monkeypatch):
+    """Each log line is a Dagster event: 33 days give two month lines and one day line, for
+    the day whose load quarantined a malformed row."""
+    from datetime import timedelta
+
+    from dagster import DagsterInstance, materialize
+
+    from orchestration.assets.ingestion import lpz_export_day
+    from orchestration.resources import ExportSourceResource, WarehouseResource
+
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
+    first = date(2023, 1, 1)
+    days = [first + timedelta(days=n) for n in range(33)]  # 2023-01-01 .. 2023-02-02
+    for day in days:
+        broken = ["M2;too;few"] if day == DAY else []
+        write_day(tmp_path / "exports", day, mutations=[mutation_line(f"M{day:%d}"), *broken])
+    instance = DagsterInstance.ephemeral()
+    result = materialize(
+        [lpz_export_day],
+        tags={
+            "dagster/asset_partition_range_start": days[0].isoformat(),
+            "dagster/asset_partition_range_end": days[-1].isoformat(),
+        },
+        resources={
+            "warehouse": WarehouseResource(path=str(data_dir / "warehouse.duckdb")),
+            "export_source": ExportSourceResource(location=str(tmp_path / "exports")),
+        },
+        instance=instance,
+    )
+    lines = [
+        record.user_message
+        for record in instance.all_logs(result.run_id)
+        if record.step_key == "lpz_export_day" and record.dagster_event is None
+    ]
+    assert lines == [
+        f"{DAY}: loaded {DAY}@{DAY}T23:59:00+01:00 (seh_locaties.csv: 1 "
+        "rows, 0 quarantined, seh_statusmutaties.csv: 1 rows, 1 quarantined)",
+        "2023-01: 31 export days (31 loaded; seh_locaties.csv: 31 rows, 0 quarantined, "
+        "seh_statusmutaties.csv: 31 rows, 1 quarantined)",
+        "2023-02: 2 export days (2 loaded; seh_locaties.csv: 2 rows, 0 quarantined, "
+        "seh_statusmutaties.csv: 2 rows, 0 quarantined)",
+    ]
