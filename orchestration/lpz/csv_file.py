@@ -13,16 +13,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 
 class UnreadableFile(ValueError):
     """The file cannot be read under the contract; the day that holds it is incomplete."""
 
 
-@dataclass(frozen=True)
-class Record:
-    """One CSV record: where it starts in the file and its values by contract column."""
+class Record(NamedTuple):
+    """One CSV record: where it starts in the file and its values by contract column.
+
+    A named tuple, not a dataclass: a backfill builds millions, and a tuple is made in a
+    third of the time."""
 
     line_number: int  # physical line where the record starts (the header is line 1)
     record_number: int  # 1-based position among the data records
@@ -76,20 +81,27 @@ def parse_export_csv(name: str, content: bytes, columns: tuple[str, ...]) -> Par
     try:
         header, positions = _read_header(name, reader, columns)
         parsed = ParsedFile(name=name)
-        line_after_previous = reader.line_num + 1
+        width, pick, add = len(header), _picker(positions), parsed.records.append
+        number, line_after_previous = 0, reader.line_num + 1
         for fields in reader:
             start, line_after_previous = line_after_previous, reader.line_num + 1
             if not fields:  # a blank line is not a record
                 continue
-            number = parsed.record_count + 1
-            if len(fields) != len(header):
-                parsed.malformed.append(MalformedRecord(start, number, tuple(fields), len(header)))
+            number += 1
+            if len(fields) == width:
+                add(Record(start, number, pick(fields)))
             else:
-                values = tuple(fields[position] for position in positions)
-                parsed.records.append(Record(start, number, values))
+                parsed.malformed.append(MalformedRecord(start, number, tuple(fields), width))
     except csv.Error as exc:
         raise UnreadableFile(f"{name}: broken quoting near line {reader.line_num} ({exc})") from exc
     return parsed
+
+
+def _picker(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The contract's values of a record, in contract order (itemgetter: C speed)."""
+    if len(positions) == 1:  # itemgetter of one item returns the item, not a tuple
+        return lambda fields: (fields[positions[0]],)
+    return itemgetter(*positions)
 
 
 def _allow_fields_up_to(length: int) -> None:
