@@ -19,7 +19,7 @@ from orchestration.lpz.export_day import (
     VerifiedExportDay,
     verify_export_day,
 )
-from orchestration.lpz.loader import LoadResult, load_export_day
+from orchestration.lpz.loader import LoadResult, load_export_days
 from orchestration.partitions import export_days
 from orchestration.resources import ExportSourceResource, WarehouseResource
 
@@ -32,6 +32,10 @@ KEEP_VERIFIED_BYTES = 64 * 2**20
 # more than a month logs one line per month, and a line for each day that is not a plain
 # first load (a correction, a stale or unchanged version, quarantined rows).
 DAILY_LOG_LINES_UP_TO = 31
+# Days are loaded in batches of about this many bytes of files, one transaction each: a
+# DuckDB commit costs milliseconds whatever it holds (thousands of them in a backfill of
+# years), and a batch of parsed files takes about ten times its size in memory.
+LOAD_BATCH_BYTES = 16 * 2**20
 
 
 @asset(
@@ -65,22 +69,62 @@ def lpz_export_day(
             ),
             metadata={"not_loadable": {p.day.isoformat(): p.reason for p in problems}},
         )
-    results: list[LoadResult] = []
-    by_month = len(checked) > DAILY_LOG_LINES_UP_TO
+    log = _LoadLog(context, [summary.day for summary in checked])
     with warehouse.write_connection() as con:
-        for position, summary in enumerate(checked):
-            export_day = kept.pop(summary.day, None) or _verify_again(source, summary)
-            result = load_export_day(con, export_day, settings.archive_dir())
-            results.append(result)
-            if not by_month or _noteworthy(result):
-                context.log.info(_describe(result))
-            following = checked[position + 1].day if position + 1 < len(checked) else None
-            if by_month and (following is None or following.month != summary.day.month):
-                month = summary.day.strftime("%Y-%m")
-                context.log.info(
-                    _describe_month(month, [r for r in results if r.day.startswith(month)])
-                )
+        for batch in _batches(checked, LOAD_BATCH_BYTES):
+            export_days, changed = [], None
+            for summary in batch:
+                try:
+                    export_days.append(
+                        kept.pop(summary.day, None) or _verify_again(source, summary)
+                    )
+                except Failure as failure:  # changed at the source: load the days before it
+                    changed = failure
+                    break
+            for result in load_export_days(con, export_days, settings.archive_dir()):
+                log.loaded(result)
+            if changed:
+                raise changed
+    results = log.results
     return MaterializeResult(metadata=load_metadata(results))
+
+
+def _batches(checked: list[VerifiedExportDay], batch_bytes: int) -> list[list[VerifiedExportDay]]:
+    """Consecutive days, cut where their files would pass ``batch_bytes`` (at least one day)."""
+    batches: list[list[VerifiedExportDay]] = []
+    size = 0
+    for summary in checked:
+        if not batches or (batches[-1] and size + summary.size_bytes > batch_bytes):
+            batches.append([])
+            size = 0
+        batches[-1].append(summary)
+        size += summary.size_bytes
+    return batches
+
+
+class _LoadLog:
+    """The ingestion's log lines: one per day, or for a range of more than a month one per
+    month plus one per noteworthy day (every line is an event in Dagster's event log)."""
+
+    def __init__(self, context: AssetExecutionContext, days: list[date]) -> None:
+        self.context = context
+        self.days = days
+        self.by_month = len(days) > DAILY_LOG_LINES_UP_TO
+        self.results: list[LoadResult] = []
+        self.month: list[LoadResult] = []
+
+    def loaded(self, result: LoadResult) -> None:
+        self.results.append(result)
+        if not self.by_month or _noteworthy(result):
+            self.context.log.info(_describe(result))
+        if not self.by_month:
+            return
+        self.month.append(result)
+        position = len(self.results)
+        following = self.days[position] if position < len(self.days) else None
+        if following is None or following.strftime("%Y-%m") != result.day[:7]:
+            self.context.log.info(_describe_month(result.day[:7], self.month))
+            self.month = []
 
 
 def verify_days(

@@ -9,8 +9,9 @@ the raw tables; an older or equal version is not loaded and is reported as stale
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -63,58 +64,106 @@ def load_export_day(
     con: duckdb.DuckDBPyConnection, export_day: ExportDay, archive_root: Path
 ) -> LoadResult:
     """Archive ``export_day`` and load it into the raw tables in one transaction."""
-    ensure_raw_schema(con)
-    day = export_day.day.isoformat()
-    current = con.execute(
-        "select versie_id, gegenereerd_at from raw.export_versies where export_datum = ? "
-        "order by gegenereerd_at desc limit 1",
-        [export_day.day],
-    ).fetchone()
-    already = con.execute(
-        "select count(*) from raw.export_versies where versie_id = ?", [export_day.version_id]
-    ).fetchone()[0]
-    if already:
-        return LoadResult(
-            day, export_day.version_id, LoadOutcome.UNCHANGED, current_version_id=current[0]
-        )
-    archive_path = archive_export_day(export_day, archive_root)
-    if current is not None and current[1] >= export_day.generated_at:
-        return LoadResult(
-            day, export_day.version_id, LoadOutcome.STALE, current_version_id=current[0]
-        )
+    (result,) = load_export_days(con, [export_day], archive_root)
+    return result
 
-    rows, quarantined = {}, {}
+
+def load_export_days(
+    con: duckdb.DuckDBPyConnection, export_days: Sequence[ExportDay], archive_root: Path
+) -> list[LoadResult]:
+    """Archive each of ``export_days`` and load the new versions among them in one transaction.
+
+    A backfill loads its days in batches: a commit costs DuckDB milliseconds whatever it
+    holds, thousands of times in a backfill of years. A batch is loaded entirely or not at
+    all, so a crash still leaves only whole versions of days, and a rerun loads what is
+    missing. Archiving comes first, as for a single day: a version is in the archive before
+    its rows are in the warehouse.
+    """
+    ensure_raw_schema(con)
+    current = _current_versions(con, [export_day.day for export_day in export_days])
+    loaded = _loaded_version_ids(con, [export_day.version_id for export_day in export_days])
+    results, to_load = [], []
+    for export_day in export_days:
+        day = export_day.day.isoformat()
+        now = current.get(export_day.day)
+        if export_day.version_id in loaded:
+            results.append(
+                LoadResult(
+                    day, export_day.version_id, LoadOutcome.UNCHANGED, current_version_id=now[0]
+                )
+            )
+            continue
+        archive_path = archive_export_day(export_day, archive_root)
+        if now is not None and now[1] >= export_day.generated_at:
+            results.append(
+                LoadResult(day, export_day.version_id, LoadOutcome.STALE, current_version_id=now[0])
+            )
+            continue
+        rows = {name: len(export_day.files[name].records) for name in export_day.files}
+        quarantined = {name: len(export_day.files[name].malformed) for name in export_day.files}
+        outcome = LoadOutcome.LOADED if now is None else LoadOutcome.REPLACED
+        results.append(
+            LoadResult(
+                day, export_day.version_id, outcome, rows, quarantined, export_day.version_id
+            )
+        )
+        to_load.append((export_day, archive_path))
+        current[export_day.day] = (export_day.version_id, export_day.generated_at)
+        loaded.add(export_day.version_id)
+    if to_load:
+        _insert_versions(con, to_load)
+    return results
+
+
+def _current_versions(
+    con: duckdb.DuckDBPyConnection, days: list[date]
+) -> dict[date, tuple[str, datetime]]:
+    """Per day, the loaded version with the latest gegenereerd_op, as (versie_id, instant)."""
+    rows = con.execute(
+        """
+        select export_datum, versie_id, gegenereerd_at
+        from raw.export_versies
+        where list_contains(?::date[], export_datum)
+        qualify row_number() over (partition by export_datum order by gegenereerd_at desc) = 1
+        """,
+        [days],
+    ).fetchall()
+    return {day: (version_id, generated_at) for day, version_id, generated_at in rows}
+
+
+def _loaded_version_ids(con: duckdb.DuckDBPyConnection, version_ids: list[str]) -> set[str]:
+    rows = con.execute(
+        "select versie_id from raw.export_versies where list_contains(?::varchar[], versie_id)",
+        [version_ids],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _insert_versions(con: duckdb.DuckDBPyConnection, to_load: list[tuple[ExportDay, Path]]) -> None:
+    """The versions, their records and their malformed records, in one transaction."""
     con.execute("begin transaction")
     try:
-        con.execute(
-            "insert into raw.export_versies values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                export_day.version_id,
-                export_day.day,
-                export_day.generated_on,
-                export_day.generated_at,
-                export_day.source,
-                str(archive_path),
-                export_day.manifest_sha256,
-                datetime.now(UTC),
-            ],
-        )
-        for name in export_day.files:
-            rows[name] = _insert_records(con, export_day, name)
-            quarantined[name] = _insert_malformed(con, export_day, name)
+        for export_day, archive_path in to_load:
+            con.execute(
+                "insert into raw.export_versies values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    export_day.version_id,
+                    export_day.day,
+                    export_day.generated_on,
+                    export_day.generated_at,
+                    export_day.source,
+                    str(archive_path),
+                    export_day.manifest_sha256,
+                    datetime.now(UTC),
+                ],
+            )
+            for name in export_day.files:
+                _insert_records(con, export_day, name)
+                _insert_malformed(con, export_day, name)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    outcome = LoadOutcome.LOADED if current is None else LoadOutcome.REPLACED
-    return LoadResult(
-        day,
-        export_day.version_id,
-        outcome,
-        rows,
-        quarantined,
-        current_version_id=export_day.version_id,
-    )
 
 
 def archive_export_day(export_day: ExportDay, archive_root: Path) -> Path:

@@ -137,3 +137,57 @@ def test_a_range_of_more_than_a_month_logs_months_and_noteworthy_days(tmp_path, 
         "2023-02: 2 export days (2 loaded; seh_locaties.csv: 2 rows, 0 quarantined, "
         "seh_statusmutaties.csv: 2 rows, 0 quarantined)",
     ]
+
+
+def test_a_batch_of_days_loads_each_version_once_with_its_outcome(con, tmp_path):
+    """One transaction for several days: new days, a correction of a loaded day, a stale and
+    an unchanged version, each decided against what is loaded and what came before it."""
+    from datetime import timedelta
+
+    from orchestration.lpz.loader import load_export_days
+
+    exports, corrected, archive = tmp_path / "a", tmp_path / "b", tmp_path / "archive"
+    other = DAY + timedelta(days=1)
+    write_day(exports, DAY, mutations=[mutation_line("M1")])
+    write_day(exports, other, mutations=[mutation_line("M2"), "M3;too;few"])
+    write_day(
+        corrected, DAY, mutations=[mutation_line("M1b")], generated_on="2023-01-12T09:00:00+01:00"
+    )
+    first = verify_export_day(LocalFolderSource(exports), DAY)
+    second = verify_export_day(LocalFolderSource(exports), other)
+    correction = verify_export_day(LocalFolderSource(corrected), DAY)
+    assert load_export_day(con, first, archive).outcome is LoadOutcome.LOADED
+
+    results = load_export_days(con, [first, second, correction, first], archive)
+    assert [r.outcome for r in results] == [
+        LoadOutcome.UNCHANGED,
+        LoadOutcome.LOADED,
+        LoadOutcome.REPLACED,
+        LoadOutcome.UNCHANGED,
+    ]
+    assert results[1].rows == {"seh_locaties.csv": 1, "seh_statusmutaties.csv": 1}
+    assert results[1].quarantined == {"seh_locaties.csv": 0, "seh_statusmutaties.csv": 1}
+    assert results[3].current_version_id == correction.version_id
+    assert counts(con) == {
+        "export_versies": 3,
+        "seh_locaties": 3,
+        "seh_statusmutaties": 3,
+        "quarantaine": 1,
+    }
+    between = tmp_path / "c"
+    write_day(between, DAY, mutations=[mutation_line("M9")], generated_on="2023-01-11T09:00:00Z")
+    older = verify_export_day(LocalFolderSource(between), DAY)
+    assert load_export_days(con, [older], archive)[0].outcome is LoadOutcome.STALE
+
+
+def test_days_are_batched_in_order_by_the_size_of_their_files():
+    from orchestration.assets.ingestion import _batches
+    from orchestration.lpz.export_day import VerifiedExportDay
+
+    def day(n: int, size: int) -> VerifiedExportDay:
+        return VerifiedExportDay(date(2023, 1, n), "x", None, "sha", "src", size)
+
+    days = [day(1, 4), day(2, 4), day(3, 9), day(4, 1), day(5, 1)]
+    assert [[d.day.day for d in b] for b in _batches(days, 8)] == [[1, 2], [3], [4, 5]]
+    assert [[d.day.day for d in b] for b in _batches(days, 100)] == [[1, 2, 3, 4, 5]]
+    assert _batches([], 8) == []
