@@ -20,9 +20,26 @@ import time
 from pathlib import Path
 
 
+def _limit_memory(gib: float | None):
+    if gib is None:
+        return None
+    limit = int(gib * 2**30)
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--log", type=Path, required=True, help="file for the command's output")
+    parser.add_argument(
+        "--memory-limit-gib",
+        type=float,
+        help="cap the command's address space (RLIMIT_AS): it fails with MemoryError there "
+        "instead of the kernel's OOM killer picking a process on the machine",
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARGS...]")
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -38,6 +55,7 @@ def main() -> None:
             text=True,
             errors="replace",
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            preexec_fn=_limit_memory(args.memory_limit_gib),
         ) as child:
             assert child.stdout is not None
             for line in child.stdout:

@@ -69,6 +69,7 @@ class Measurement:
     seconds: float
     peak_rss_mib: float
     cpu_seconds: float = 0.0
+    out_of_memory_gib: float | None = None  # hit this cap (MemoryError) and did not finish
 
 
 @dataclass
@@ -97,17 +98,48 @@ def parse_size(text: str) -> Size:
     return Size(scale, years)
 
 
-def measure(command: list[str], log: Path, env: dict[str, str]) -> Measurement:
-    """Run `command` in a fresh measuring process (benchmarks.measure)."""
-    wrapper = [sys.executable, "-m", "benchmarks.measure", "--log", str(log), "--", *command]
-    done = subprocess.run(wrapper, capture_output=True, text=True, env=env, cwd=REPO_ROOT)
+def measure(
+    command: list[str], log: Path, env: dict[str, str], memory_limit_gib: float | None = None
+) -> Measurement:
+    """Run `command` in a fresh measuring process (benchmarks.measure). With a memory limit,
+    a command that runs out of it is a measurement (how long until it failed), not an error."""
+    limit = [] if memory_limit_gib is None else ["--memory-limit-gib", str(memory_limit_gib)]
+    wrapper = [sys.executable, "-m", "benchmarks.measure", "--log", str(log), *limit, "--"]
+    done = subprocess.run(
+        [*wrapper, *command], capture_output=True, text=True, env=env, cwd=REPO_ROOT
+    )
     if done.returncode != 0:
         raise BenchmarkFailed(f"measuring {command[:3]} failed: {done.stderr.strip()}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["returncode"] != 0 and memory_limit_gib and _ran_out_of_memory(log):
+        return Measurement(
+            result["seconds"], result["peak_rss_mib"], result["cpu_seconds"], memory_limit_gib
+        )
     if result["returncode"] != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise BenchmarkFailed(f"{' '.join(command[:3])} failed, see {log}:\n{tail}")
     return Measurement(result["seconds"], result["peak_rss_mib"], result["cpu_seconds"])
+
+
+# How running out of the address-space cap shows in Python, numpy, pandas' C parser (its read
+# buffer cannot grow) and DuckDB; any other failure is an error of the benchmark.
+OUT_OF_MEMORY_SIGNS = (
+    "MemoryError",
+    "Unable to allocate",
+    "Cannot allocate memory",
+    "Calling read(nbytes) on source failed",
+    "Out of Memory Error",
+)
+
+
+def _ran_out_of_memory(log: Path) -> bool:
+    tail = log.read_text(encoding="utf-8", errors="replace")[-5000:]
+    return any(sign in tail for sign in OUT_OF_MEMORY_SIGNS)
+
+
+def pandas_memory_limit_gib() -> float:
+    """Three quarters of the machine: the baseline holds every row in memory at once."""
+    return round(0.75 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
 
 
 def prepare(size: Size, work: Path, env: dict[str, str]) -> tuple[Path, Path, date, SizeResult]:
@@ -189,12 +221,14 @@ def run_size(size: Size, work: Path, env: dict[str, str], progress) -> SizeResul
         ],
         folder / "pandas.log",
         env,
+        memory_limit_gib=pandas_memory_limit_gib(),
     )
-    progress(f"  c pandas   {result.steps['pandas'].seconds:8.1f} s")
-    result.region_months_compared = check_agreement(
-        pipeline_table(data / "warehouse.duckdb"), pd.read_csv(baseline_csv)
-    )
-    progress(f"    pandas agrees with the pipeline on {result.region_months_compared} rows")
+    progress(f"  c pandas   {cell(result.steps['pandas'])}")
+    if result.steps["pandas"].out_of_memory_gib is None:
+        result.region_months_compared = check_agreement(
+            pipeline_table(data / "warehouse.duckdb"), pd.read_csv(baseline_csv)
+        )
+        progress(f"    pandas agrees with the pipeline on {result.region_months_compared} rows")
     day = next_day.isoformat()
     result.steps["nightly"] = measure(
         [seh, "run", "--data-dir", str(data), "--source", str(nightly), "--from", day, "--to", day],
@@ -225,13 +259,23 @@ def startup_cost(work: Path, env: dict[str, str]) -> Measurement:
 
 
 def cell(m: Measurement | None) -> str:
-    return "" if m is None else f"{m.seconds:,.1f} s / {m.peak_rss_mib:,.0f} MiB"
+    if m is None:
+        return ""
+    if m.out_of_memory_gib is not None:
+        return f"out of memory ({m.out_of_memory_gib:g} GiB cap) after {m.seconds:,.1f} s"
+    return f"{m.seconds:,.1f} s / {m.peak_rss_mib:,.0f} MiB"
 
 
 def ratio(a: float | None, b: float | None) -> str:
     if not a or not b:
         return ""
     return f"{a / b:,.1f}" if a / b >= 1 else f"{a / b:.2f}"
+
+
+def c_over_b(pandas: Measurement, pipeline: Measurement) -> str:
+    if pandas.out_of_memory_gib is not None:
+        return f"pandas cannot run (> {pandas.out_of_memory_gib:g} GiB)"
+    return ratio(pandas.seconds, pipeline.seconds)
 
 
 def markdown(results: list[SizeResult], startup: Measurement | None, machine: str) -> str:
@@ -251,7 +295,7 @@ def markdown(results: list[SizeResult], startup: Measurement | None, machine: st
             f"| {r.csv_mib:,.0f} MiB | {cell(s.get('floor'))} | {cell(s.get('pipeline'))} "
             f"| {cell(s.get('pandas'))} | {cell(s.get('nightly'))} "
             f"| {ratio(s['pipeline'].seconds, s['floor'].seconds)} "
-            f"| {ratio(s['pandas'].seconds, s['pipeline'].seconds)} |"
+            f"| {c_over_b(s['pandas'], s['pipeline'])} |"
         )
     lines.append("")
     if startup:
@@ -267,9 +311,14 @@ def markdown(results: list[SizeResult], startup: Measurement | None, machine: st
     for r in results:
         b, a = r.steps["pipeline"].seconds, r.steps["floor"].seconds
         fixed = startup.seconds if startup else 0.0
+        agreed = (
+            f"pandas agreed with the pipeline on {r.region_months_compared} region-months"
+            if r.region_months_compared
+            else "pandas ran out of memory, so there was nothing to compare"
+        )
         lines.append(
             f"{r.size.label}: b - start-up = {b - fixed:,.1f} s = {(b - fixed) / a:,.1f} x a; "
-            f"pandas agreed with the pipeline on {r.region_months_compared} region-months."
+            f"{agreed}."
         )
     return "\n".join(lines) + "\n"
 
