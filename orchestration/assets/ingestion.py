@@ -85,8 +85,7 @@ def lpz_export_day(
                 log.loaded(result)
             if changed:
                 raise changed
-    results = log.results
-    return MaterializeResult(metadata=load_metadata(results))
+    return MaterializeResult(metadata=load_metadata(log.results))
 
 
 def _batches(checked: list[VerifiedExportDay], batch_bytes: int) -> list[list[VerifiedExportDay]]:
