@@ -44,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     args.log.parent.mkdir(parents=True, exist_ok=True)
-    with args.log.open("w", encoding="utf-8") as log:
+    with args.log.open("w", encoding="utf-8", buffering=1) as log:  # line by line: watchable
         started = time.perf_counter()
         # each output line is stamped with the seconds since the start: the log then shows
         # where the time went (verification, ingestion, dbt build)
