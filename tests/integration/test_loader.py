@@ -191,3 +191,61 @@ def test_days_are_batched_in_order_by_the_size_of_their_files():
     assert [[d.day.day for d in b] for b in _batches(days, 8)] == [[1, 2], [3], [4, 5]]
     assert [[d.day.day for d in b] for b in _batches(days, 100)] == [[1, 2, 3, 4, 5]]
     assert _batches([], 8) == []
+
+
+def test_a_day_that_breaks_during_the_run_stops_the_load_after_the_days_before_it(
+    tmp_path, monkeypatch
+):
+    """Three days in one batch, each verified again before loading (no memory budget); the
+    LPZ overwrites the second day's mutations between the two verifications. The first day is
+    loaded, the run fails naming the second, and the third waits for the next run."""
+    from datetime import timedelta
+
+    from dagster import DagsterInstance, materialize
+
+    from orchestration.assets import ingestion
+    from orchestration.assets.ingestion import lpz_export_day
+    from orchestration.resources import ExportSourceResource, WarehouseResource
+
+    data_dir, exports = tmp_path / "data", tmp_path / "exports"
+    monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(ingestion, "KEEP_VERIFIED_BYTES", 0)
+    days = [DAY + timedelta(days=n) for n in range(3)]
+    for day in days:
+        write_day(exports, day, mutations=[mutation_line(f"M{day:%d}")])
+    calls = {day: 0 for day in days}
+    verify = ingestion.verify_export_day
+
+    def verify_while_the_lpz_rewrites(source, day):
+        calls[day] += 1
+        if day == days[1] and calls[day] == 2:  # after the first pass, before its load
+            (exports / day.isoformat() / "seh_statusmutaties.csv").write_text("half a file")
+        return verify(source, day)
+
+    monkeypatch.setattr(ingestion, "verify_export_day", verify_while_the_lpz_rewrites)
+    warehouse = data_dir / "warehouse.duckdb"
+    result = materialize(
+        [lpz_export_day],
+        tags={
+            "dagster/asset_partition_range_start": days[0].isoformat(),
+            "dagster/asset_partition_range_end": days[-1].isoformat(),
+        },
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse)),
+            "export_source": ExportSourceResource(location=str(exports)),
+        },
+        instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    assert f"export day {days[1]} is incomplete" in str(failure.event_specific_data.error)
+    assert "changed at the source during this run" in str(failure.event_specific_data.error)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        loaded = [
+            row[0] for row in con.execute("select export_datum from raw.export_versies").fetchall()
+        ]
+    finally:
+        con.close()
+    assert loaded == [days[0]]
