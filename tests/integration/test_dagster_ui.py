@@ -150,6 +150,18 @@ def test_the_sensors_load_the_new_days_and_rebuild_without_a_hand_started_run(da
     assert {"lpz_export_day", "fct_stop_episodes", "agg_seh_stops_regio_maand"} <= materialized
 
 
+def _text_once_rendered(page, after: str, expected: str, seconds: float = 60) -> str:
+    """The page's text once ``expected`` shows within 40 characters after ``after``: the UI
+    renders the label first and fills in the value (here the relative time) from a later
+    query. Returns the last text read when the time is up, for the assertion to show."""
+    deadline = time.monotonic() + seconds
+    while True:
+        text = page.inner_text("body")
+        if expected in text.split(after, 1)[-1][:40] or time.monotonic() > deadline:
+            return text
+        page.wait_for_timeout(500)
+
+
 def test_the_asset_graph_and_an_asset_page_render_in_chromium(dagster_ui):
     from playwright.sync_api import sync_playwright
 
@@ -180,8 +192,8 @@ def test_the_asset_graph_and_an_asset_page_render_in_chromium(dagster_ui):
         graph_text = page.inner_text("body")
         page.goto(f"{base}/assets/agg_seh_stops_regio_maand", wait_until="networkidle")
         page.get_by_text("Latest materialization").first.wait_for(timeout=60_000)
+        asset_text = _text_once_rendered(page, after="Latest materialization", expected="ago")
         page.screenshot(path=str(root / "asset-page.png"))
-        asset_text = page.inner_text("body")
         page.goto(f"{base}/automation", wait_until="networkidle")
         page.get_by_text("lpz_export_sensor").first.wait_for(timeout=60_000)
         page.screenshot(path=str(root / "automation.png"))
