@@ -31,6 +31,28 @@ def counts(con):
     }
 
 
+def ingest_range(days, exports, warehouse, instance):
+    """Materialize the ingestion asset for days[0] .. days[-1] in one run, as a backfill does."""
+    from dagster import materialize
+
+    from orchestration.assets.ingestion import lpz_export_day
+    from orchestration.resources import ExportSourceResource, WarehouseResource
+
+    return materialize(
+        [lpz_export_day],
+        tags={
+            "dagster/asset_partition_range_start": days[0].isoformat(),
+            "dagster/asset_partition_range_end": days[-1].isoformat(),
+        },
+        resources={
+            "warehouse": WarehouseResource(path=str(warehouse)),
+            "export_source": ExportSourceResource(location=str(exports)),
+        },
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
 def test_rows_land_in_raw_with_lineage_and_malformed_rows_in_quarantine(con, tmp_path):
     exports = tmp_path / "exports"
     write_day(exports, DAY, mutations=[mutation_line("M1"), "M2;too;few", mutation_line("M3")])
@@ -99,10 +121,7 @@ def test_a_range_of_more_than_a_month_logs_months_and_noteworthy_days(tmp_path, 
     the day whose load quarantined a malformed row."""
     from datetime import timedelta
 
-    from dagster import DagsterInstance, materialize
-
-    from orchestration.assets.ingestion import lpz_export_day
-    from orchestration.resources import ExportSourceResource, WarehouseResource
+    from dagster import DagsterInstance
 
     data_dir = tmp_path / "data"
     monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
@@ -112,18 +131,8 @@ def test_a_range_of_more_than_a_month_logs_months_and_noteworthy_days(tmp_path, 
         broken = ["M2;too;few"] if day == DAY else []
         write_day(tmp_path / "exports", day, mutations=[mutation_line(f"M{day:%d}"), *broken])
     instance = DagsterInstance.ephemeral()
-    result = materialize(
-        [lpz_export_day],
-        tags={
-            "dagster/asset_partition_range_start": days[0].isoformat(),
-            "dagster/asset_partition_range_end": days[-1].isoformat(),
-        },
-        resources={
-            "warehouse": WarehouseResource(path=str(data_dir / "warehouse.duckdb")),
-            "export_source": ExportSourceResource(location=str(tmp_path / "exports")),
-        },
-        instance=instance,
-    )
+    result = ingest_range(days, tmp_path / "exports", data_dir / "warehouse.duckdb", instance)
+    assert result.success
     lines = [
         record.user_message
         for record in instance.all_logs(result.run_id)
@@ -201,11 +210,9 @@ def test_a_day_that_breaks_during_the_run_stops_the_load_after_the_days_before_i
     loaded, the run fails naming the second, and the third waits for the next run."""
     from datetime import timedelta
 
-    from dagster import DagsterInstance, materialize
+    from dagster import DagsterInstance
 
     from orchestration.assets import ingestion
-    from orchestration.assets.ingestion import lpz_export_day
-    from orchestration.resources import ExportSourceResource, WarehouseResource
 
     data_dir, exports = tmp_path / "data", tmp_path / "exports"
     monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
@@ -224,19 +231,7 @@ def test_a_day_that_breaks_during_the_run_stops_the_load_after_the_days_before_i
 
     monkeypatch.setattr(ingestion, "verify_export_day", verify_while_the_lpz_rewrites)
     warehouse = data_dir / "warehouse.duckdb"
-    result = materialize(
-        [lpz_export_day],
-        tags={
-            "dagster/asset_partition_range_start": days[0].isoformat(),
-            "dagster/asset_partition_range_end": days[-1].isoformat(),
-        },
-        resources={
-            "warehouse": WarehouseResource(path=str(warehouse)),
-            "export_source": ExportSourceResource(location=str(exports)),
-        },
-        instance=DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
+    result = ingest_range(days, exports, warehouse, DagsterInstance.ephemeral())
     assert not result.success
     failure = next(event for event in result.all_events if event.is_step_failure)
     assert f"export day {days[1]} is incomplete" in str(failure.event_specific_data.error)
