@@ -12,6 +12,7 @@ from dagster import (
 )
 
 from orchestration import settings
+from orchestration.batching import consecutive_batches
 from orchestration.lpz.contract import DATA_FILES
 from orchestration.lpz.export_day import (
     ExportDay,
@@ -25,7 +26,7 @@ from orchestration.resources import ExportSourceResource, WarehouseResource
 
 # Verified days wait in memory for their load while their files total at most this many bytes
 # (parsed, they take about ten times as much). Beyond it a day is verified again right before
-# it is loaded, so a backfill of years needs the memory of one day, not of all of them
+# it is loaded, so a backfill of years needs the memory of one load batch, not of all days
 # (docs/performance.md); a night or a Dutch-scale year stays far below it and is read once.
 KEEP_VERIFIED_BYTES = 64 * 2**20
 # Every log line is an event in Dagster's event log (about 10 ms each in SQLite): a range of
@@ -90,15 +91,7 @@ def lpz_export_day(
 
 def _batches(checked: list[VerifiedExportDay], batch_bytes: int) -> list[list[VerifiedExportDay]]:
     """Consecutive days, cut where their files would pass ``batch_bytes`` (at least one day)."""
-    batches: list[list[VerifiedExportDay]] = []
-    size = 0
-    for summary in checked:
-        if not batches or (batches[-1] and size + summary.size_bytes > batch_bytes):
-            batches.append([])
-            size = 0
-        batches[-1].append(summary)
-        size += summary.size_bytes
-    return batches
+    return consecutive_batches(checked, lambda summary: summary.size_bytes, batch_bytes)
 
 
 class _LoadLog:
@@ -183,10 +176,10 @@ def load_metadata(results: list[LoadResult]) -> dict[str, object]:
             }
         ),
     }
-    for name in DATA_FILES:
+    for name, (rows, quarantined) in _file_totals(results).items():
         stem = name.removesuffix(".csv")
-        metadata[f"rows_loaded/{stem}"] = sum(r.rows.get(name, 0) for r in results)
-        metadata[f"rows_quarantined/{stem}"] = sum(r.quarantined.get(name, 0) for r in results)
+        metadata[f"rows_loaded/{stem}"] = rows
+        metadata[f"rows_quarantined/{stem}"] = quarantined
     metadata["per_day"] = MetadataValue.md(_per_day_table(results))
     return metadata
 
@@ -215,11 +208,21 @@ def _describe_month(month: str, results: list[LoadResult]) -> str:
         if any(r.outcome.value == outcome for r in results)
     )
     counts = ", ".join(
-        f"{name}: {sum(r.rows.get(name, 0) for r in results)} rows, "
-        f"{sum(r.quarantined.get(name, 0) for r in results)} quarantined"
-        for name in DATA_FILES
+        f"{name}: {rows} rows, {quarantined} quarantined"
+        for name, (rows, quarantined) in _file_totals(results).items()
     )
     return f"{month}: {len(results)} export days ({outcomes}; {counts})"
+
+
+def _file_totals(results: list[LoadResult]) -> dict[str, tuple[int, int]]:
+    """Per contract data file: rows loaded and rows quarantined over ``results``."""
+    return {
+        name: (
+            sum(r.rows.get(name, 0) for r in results),
+            sum(r.quarantined.get(name, 0) for r in results),
+        )
+        for name in DATA_FILES
+    }
 
 
 def _per_day_table(results: list[LoadResult]) -> str:

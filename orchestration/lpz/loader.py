@@ -198,7 +198,7 @@ def _lineage(export_day: ExportDay, name: str) -> dict[str, object]:
     }
 
 
-def _insert_records(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name: str) -> int:
+def _insert_records(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name: str) -> None:
     parsed = export_day.files[name]
     columns = COLUMNS_BY_FILE[name]
     frame = pd.DataFrame(
@@ -217,10 +217,9 @@ def _insert_records(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name:
         )
     finally:
         con.unregister("records_frame")
-    return len(parsed.records)
 
 
-def _insert_malformed(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name: str) -> int:
+def _insert_malformed(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name: str) -> None:
     malformed = export_day.files[name].malformed
     lineage = _lineage(export_day, name)
     for record in malformed:
@@ -237,4 +236,3 @@ def _insert_malformed(con: duckdb.DuckDBPyConnection, export_day: ExportDay, nam
                 record.fields_json,
             ],
         )
-    return len(malformed)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
+from orchestration.batching import consecutive_batches
 from orchestration.lpz.contract import MUTATION_COLUMNS, TIMEZONE
 from orchestration.lpz.timestamps import parse_lpz_timestamp
 
@@ -54,16 +55,7 @@ def raw_row_counts(con: duckdb.DuckDBPyConnection, days: Sequence[date]) -> dict
 def chunk_days(days: Sequence[date], rows: dict[date, int], max_rows: int) -> list[list[date]]:
     """``days`` in order, cut into runs of whole days of at most ``max_rows`` rows each (a
     single larger day is a chunk of its own); always at least one chunk, maybe empty."""
-    chunks: list[list[date]] = [[]]
-    in_chunk = 0
-    for day in days:
-        day_rows = rows.get(day, 0)
-        if chunks[-1] and in_chunk + day_rows > max_rows:
-            chunks.append([])
-            in_chunk = 0
-        chunks[-1].append(day)
-        in_chunk += day_rows
-    return chunks
+    return consecutive_batches(days, lambda day: rows.get(day, 0), max_rows) or [[]]
 
 
 def raw_frame(con: duckdb.DuckDBPyConnection, table: str, days: Sequence[date]) -> pd.DataFrame:
