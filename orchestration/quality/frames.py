@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -108,30 +109,72 @@ def local_date_of(timestamp: str) -> str | None:
     return instant.astimezone(_AMSTERDAM).date().isoformat() if instant else None
 
 
-def fct_stop_episodes_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The stop episodes mart with ``span_seconds`` and ``overlaps_earlier_episode``.
+# The episodes mart with ``span_seconds`` and ``overlaps_earlier_episode``. An episode overlaps
+# when it starts before the latest end of the location's earlier episodes (not only the
+# previous one: a long episode can cover several later ones). Touching episodes (end = next
+# start) do not overlap.
+FCT_STOP_EPISODES_CHECKED = """
+    select
+        episode.*,
+        epoch(episode.ended_at) - epoch(episode.started_at) as span_seconds,
+        coalesce(
+            episode.started_at < max(episode.ended_at) over (
+                partition by episode.locatie_id
+                order by episode.started_at, episode.ended_at, episode.episode_id
+                rows between unbounded preceding and 1 preceding
+            ),
+            false
+        ) as overlaps_earlier_episode
+    from marts.fct_stop_episodes as episode
+"""
+CHUNK_COLUMN = "_chunk"
 
-    An episode overlaps when it starts before the latest end of the location's earlier
-    episodes (not only the previous one: a long episode can cover several later ones).
-    Touching episodes (end = next start) do not overlap.
-    """
+
+def fct_stop_episodes_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The whole episodes frame the suite validates, in one piece (see ``write_chunks``)."""
     return con.execute(
-        """
-        select
-            episode.*,
-            epoch(episode.ended_at) - epoch(episode.started_at) as span_seconds,
-            coalesce(
-                episode.started_at < max(episode.ended_at) over (
-                    partition by episode.locatie_id
-                    order by episode.started_at, episode.ended_at, episode.episode_id
-                    rows between unbounded preceding and 1 preceding
-                ),
-                false
-            ) as overlaps_earlier_episode
-        from marts.fct_stop_episodes as episode
-        order by episode.locatie_id, episode.started_at
-        """
+        f"{FCT_STOP_EPISODES_CHECKED} order by episode.locatie_id, episode.started_at"
     ).df()
+
+
+def write_chunks(
+    con: duckdb.DuckDBPyConnection, query: str, key: str, max_keys: int, path: Path
+) -> int:
+    """Write the rows of ``query`` to the Parquet file ``path``, numbered in chunks of at most
+    ``max_keys`` values of ``key`` (all rows of one value in one chunk); return the count.
+
+    Why: a mart's frame grows with history (7 million episodes at 100 x the Netherlands over
+    ten years, 6 GiB in pandas and GX). Its helper columns need every row (windows over a
+    location's history), so DuckDB computes the frame once and spills it here, the warehouse
+    is closed again in seconds, and GX validates one chunk at a time (``read_chunk``): an
+    expectation on one row, or on the rows sharing a key (unique), sees the same rows.
+    """
+    quoted = str(path).replace("'", "''")
+    con.execute(
+        f"""
+        copy (
+            select
+                *,
+                (dense_rank() over (order by {key}) - 1) // {int(max_keys)} as {CHUNK_COLUMN}
+            from ({query})
+            order by {CHUNK_COLUMN}, {key}
+        ) to '{quoted}' (format parquet)
+        """
+    )
+    with duckdb.connect() as local:
+        return local.execute(
+            f"select coalesce(max({CHUNK_COLUMN}) + 1, 0) from read_parquet(?)", [str(path)]
+        ).fetchone()[0]
+
+
+def read_chunk(path: Path, chunk: int) -> pd.DataFrame:
+    """Chunk number ``chunk`` of a file ``write_chunks`` wrote, without the chunk column."""
+    with duckdb.connect() as local:
+        local.execute("set TimeZone = 'UTC'")  # as the warehouse connections read timestamps
+        return local.execute(
+            f"select * exclude ({CHUNK_COLUMN}) from read_parquet(?) where {CHUNK_COLUMN} = ?",
+            [str(path), chunk],
+        ).df()
 
 
 def agg_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

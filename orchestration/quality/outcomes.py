@@ -151,11 +151,12 @@ def _flag(result: dict[str, Any]) -> str:
 
 
 def merge_outcomes(parts: list[SuiteOutcome]) -> SuiteOutcome:
-    """One suite's outcome over frames validated one after another (chunks of export days).
+    """One suite's outcome over frames validated one after another (chunks of export days,
+    or of episodes).
 
-    Valid for suites whose expectations hold per row or per export day, never across days:
-    then a failure's row count is the sum over the chunks. Examples and sample rows keep
-    the first few found; the Data Docs link is the first failing chunk's page.
+    Valid for suites whose expectations hold per row or per chunk key (export day, episode),
+    never across chunks: then a failure's row count is the sum over the chunks. Examples and
+    sample rows keep the first few found; the Data Docs link is the first failing chunk's page.
     """
     if not parts:
         raise ValueError("merge_outcomes needs at least one outcome")

@@ -315,6 +315,61 @@ def test_overlapping_episodes_of_one_location_fail_the_episode_suite(tmp_path, m
     assert [row["episode_id"] for row in outcome.sample_rows] == ["b"]
 
 
+def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monkeypatch):
+    """Chunks of two episodes: a duplicate id stays in one chunk, an overlap spanning chunks is
+    still found (it is computed over the whole mart), and the counts add up."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(gx_checks, "MART_ROWS_PER_CHUNK", 2)
+    at = pd.Timestamp
+    episodes = pd.DataFrame(
+        {
+            # sorted by id: a, b, b (a duplicate), c, d, e -> chunks {a, b, b}, {c, d}, {e}
+            "episode_id": ["a", "e", "b", "b", "c", "d"],
+            "locatie_id": ["L1", "L1", "L2", "L2", "L3", "L4"],
+            "roaz_regio": ["Noord", "Noord", "Oost", "Oost", "Mars", "West"],
+            "started_at": [at(f"2023-01-10 {h:02d}:00Z") for h in (8, 9, 8, 12, 8, 8)],
+            "ended_at": [at(f"2023-01-10 {h:02d}:00Z") for h in (11, 10, 9, 13, 9, 7)],
+            "duration_seconds": [3 * 3600, 3600, 3600, 3600, 3600, 3600],
+            "start_maand": ["2023-01"] * 6,
+        }
+    )
+    warehouse = data_dir / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        con.register("episodes", episodes)
+        con.execute("create table marts.fct_stop_episodes as select * from episodes")
+        whole = run_checkpoint("fct_stop_episodes", frames.fct_stop_episodes_frame(con))
+    failed = {f.columns: f.unexpected_count for f in whole.failures}
+    # e overlaps a (L1), b twice, Mars is no region, d ends before it starts
+    assert failed["overlaps_earlier_episode"] == 1
+    assert failed["episode_id"] == 2
+    assert failed["roaz_regio"] == 1
+    assert failed["ended_at, started_at"] == 1
+
+    result = materialize(
+        [_stand_in("fct_stop_episodes"), fct_stop_episodes_expectations],
+        resources={"warehouse": WarehouseResource(path=str(warehouse))},
+        instance=DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    (evaluation,) = result.get_asset_check_evaluations()
+    expected = gx_checks.gx_check_result([whole])
+    assert evaluation.metadata["chunks"].value == 3
+    assert not evaluation.passed and evaluation.severity == expected.severity
+    for key in ("rows_checked", "failed/critical", "failed/warning"):
+        assert evaluation.metadata[key].value == expected.metadata[key].value, key
+    assert sorted(evaluation.metadata["failing_expectations"].value.splitlines()) == sorted(
+        expected.metadata["failing_expectations"].value.splitlines()
+    )
+    flagged = {(r["flagged_by"], r["episode_id"]) for r in evaluation.metadata["sample_rows"].value}
+    assert flagged == {
+        (r["flagged_by"], r["episode_id"]) for r in expected.metadata["sample_rows"].value
+    }
+    assert not list(data_dir.glob(".gx-frames-*")), "the spilled frame is removed"
+
+
 def test_a_missing_region_and_figures_for_a_non_registering_region_fail_the_month_suite(
     tmp_path, monkeypatch
 ):
