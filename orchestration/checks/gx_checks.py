@@ -163,12 +163,6 @@ gx_checks = [
 ]
 
 
-def run_suites(frames_by_suite: dict[str, pd.DataFrame]) -> list[SuiteOutcome]:
-    """Run the checkpoint of each suite on its frame, with one loaded context."""
-    context = load_context()
-    return [run_checkpoint(suite, frame, context) for suite, frame in frames_by_suite.items()]
-
-
 def gx_check_result(
     outcomes: list[SuiteOutcome], metadata: dict[str, Any] | None = None
 ) -> AssetCheckResult:

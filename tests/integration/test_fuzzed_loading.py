@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orchestration.checks.gx_checks import gx_check_result, run_suites
+from orchestration.checks.gx_checks import gx_check_result
 from orchestration.lpz.contract import COLUMNS_BY_FILE, DATA_FILES, MANIFEST_FILE
 from orchestration.lpz.export_day import ExportDayNotLoadable, verify_export_day
 from orchestration.lpz.inventory import GENERIC_REASON, take_inventory
@@ -31,6 +31,7 @@ from orchestration.lpz.loader import (
 )
 from orchestration.lpz.source import LocalFolderSource
 from orchestration.quality import frames
+from orchestration.quality.gx_context import load_context, run_checkpoint
 from tests.fuzz_exports import (
     BREAKAGES,
     FuzzedDay,
@@ -216,7 +217,11 @@ def test_the_raw_gx_check_evaluates_any_loaded_day_without_an_error(case):
             }
         finally:
             con.close()
-        result = gx_check_result(run_suites(frames_by_suite), {"export_days": str(case.day)})
+        context = load_context()
+        outcomes = [
+            run_checkpoint(suite, frame, context) for suite, frame in frames_by_suite.items()
+        ]
+        result = gx_check_result(outcomes, {"export_days": str(case.day)})
     assert isinstance(result.passed, bool)
     for row in result.metadata["sample_rows"].value if "sample_rows" in result.metadata else []:
         assert "toelichting" not in row
