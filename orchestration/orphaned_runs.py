@@ -16,9 +16,9 @@ reused by another process leaves the run as it is, which is the safe side.
 
 from __future__ import annotations
 
-import os
-
 from dagster import DagsterEventType, DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
+
+from orchestration.processes import process_exists
 
 _GOING_ON = [DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
 
@@ -30,7 +30,7 @@ def fail_orphaned_runs(instance: DagsterInstance) -> list[str]:
         if run.remote_job_origin is not None:
             continue  # launched by the UI or the daemon: not ours to judge
         pid = _start_pid(instance, run)
-        if pid is None or _process_exists(pid):
+        if pid is None or process_exists(pid):
             continue
         instance.report_run_failed(
             run,
@@ -55,13 +55,3 @@ def _start_pid(instance: DagsterInstance, run: DagsterRun) -> int | None:
         if event is not None and event.pid is not None:
             return event.pid
     return None
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: it exists
-        return True
-    return True

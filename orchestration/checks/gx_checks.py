@@ -10,6 +10,8 @@ a link to the run's Data Docs page.
 No ``from __future__ import annotations`` here: Dagster inspects the context annotation.
 """
 
+import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -30,6 +32,7 @@ from dagster import (
 
 from orchestration.assets.ingestion import lpz_export_day
 from orchestration.lpz.pending import contiguous_blocks
+from orchestration.processes import process_exists
 from orchestration.quality import frames
 from orchestration.quality.gx_context import data_docs_index_url, load_context, run_checkpoint
 from orchestration.quality.outcomes import SuiteOutcome, describe_outcomes, merge_outcomes
@@ -48,6 +51,7 @@ MART_ROWS_PER_CHUNK = 500_000
 # DuckDB's memory while it computes and spills that frame, in the Dagster process: it spills
 # beyond this (7 s at 3.4 GiB unbounded, 11 s at 1.1 GiB, at 100 x 10 years).
 CHECK_FRAME_MEMORY_LIMIT = "1GB"
+FRAMES_FOLDER_PREFIX = ".gx-frames-"
 MAX_SAMPLE_ROWS = 25
 
 FrameReader = Callable[[WarehouseResource], Iterator[pd.DataFrame]]
@@ -127,7 +131,9 @@ def fct_stop_episodes_frames(warehouse: WarehouseResource) -> Iterator[pd.DataFr
     """The episodes frame in chunks of at most ``MART_ROWS_PER_CHUNK`` episodes (at least one
     chunk, maybe empty), spilled to a temporary folder in the data dir meanwhile."""
     data_dir = warehouse.database_path().parent
-    with tempfile.TemporaryDirectory(prefix=".gx-frames-", dir=data_dir) as folder:
+    remove_leftover_frames(data_dir)
+    prefix = f"{FRAMES_FOLDER_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=data_dir) as folder:
         path = Path(folder) / "fct_stop_episodes.parquet"
         with warehouse.read_connection() as con:
             con.execute(f"set memory_limit = '{CHECK_FRAME_MEMORY_LIMIT}'")
@@ -136,6 +142,19 @@ def fct_stop_episodes_frames(warehouse: WarehouseResource) -> Iterator[pd.DataFr
             )
         for chunk in range(max(chunks, 1)):
             yield frames.read_chunk(path, chunk)
+
+
+def remove_leftover_frames(data_dir: Path) -> list[Path]:
+    """Remove the spilled frames that checks killed mid-way left in ``data_dir`` (a folder
+    names its process: ``.gx-frames-<pid>-...``), so a crash leaves nothing to clean up by
+    hand (docs/operations.md); a live process's folder stays. Returns what was removed."""
+    removed = []
+    for folder in sorted(data_dir.glob(f"{FRAMES_FOLDER_PREFIX}*")):
+        pid = folder.name.removeprefix(FRAMES_FOLDER_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not process_exists(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def agg_frames(warehouse: WarehouseResource) -> Iterator[pd.DataFrame]:

@@ -7,7 +7,10 @@ and that a warning does not.
 
 import filecmp
 import importlib
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -368,6 +371,24 @@ def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(tmp_path,
         (r["flagged_by"], r["episode_id"]) for r in expected.metadata["sample_rows"].value
     }
     assert not list(data_dir.glob(".gx-frames-*")), "the spilled frame is removed"
+
+
+def test_the_frames_of_a_killed_check_are_removed_and_a_live_ones_kept(tmp_path):
+    """A check killed mid-way leaves its spilled frame; the next check removes it, but never
+    the folder of a process that still runs."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f"{gx_checks.FRAMES_FOLDER_PREFIX}{dead.pid}-abc"
+    left.mkdir()
+    (left / "fct_stop_episodes.parquet").write_bytes(b"half written")
+    live = tmp_path / f"{gx_checks.FRAMES_FOLDER_PREFIX}{os.getpid()}-def"
+    live.mkdir()
+    unrelated = tmp_path / f"{gx_checks.FRAMES_FOLDER_PREFIX}notes"
+    unrelated.mkdir()
+
+    assert gx_checks.remove_leftover_frames(tmp_path) == [left]
+    assert not left.exists()
+    assert live.is_dir() and unrelated.is_dir()
 
 
 def test_a_missing_region_and_figures_for_a_non_registering_region_fail_the_month_suite(
