@@ -373,7 +373,7 @@ def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(tmp_path,
     assert not list(data_dir.glob(".gx-frames-*")), "the spilled frame is removed"
 
 
-def test_the_frames_of_a_killed_check_are_removed_and_a_live_ones_kept(tmp_path):
+def test_frames_of_killed_checks_are_removed_and_those_of_live_ones_kept(tmp_path):
     """A check killed mid-way leaves its spilled frame; the next check removes it, but never
     the folder of a process that still runs."""
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
