@@ -97,7 +97,7 @@ sporen as (
     from uitkomsten
 ),
 
--- (versie_id, bestand) hashed to one integer: a few thousand pairs, so two of them sharing a
+-- (versie_id, bestand) hashed to one integer: some 10,000 pairs in ten years, so two sharing a
 -- 64-bit hash is as good as impossible, and the group key stays 16 bytes a record
 per_record as (
     select
