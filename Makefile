@@ -13,7 +13,7 @@ setup:
 	# --compile-bytecode: every process (Dagster, each dbt call, each test worker) would
 	# otherwise compile the imports from source where .pyc files are not written.
 	uv sync --frozen --python python3.11 --compile-bytecode
-	$(BIN)/python -m orchestration.quality.gx_setup
+	$(BIN)/python -m seh_stops.quality.gx_setup
 	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
 
 demo: setup

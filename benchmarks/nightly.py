@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.run import BIN, LAST_HISTORY_DAY, Measurement, Size, measure, parse_size
-from orchestration.settings import REPO_ROOT
+from seh_stops.settings import REPO_ROOT
 
 
 def nightly_command(size: Size, work: Path) -> list[str]:

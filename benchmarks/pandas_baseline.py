@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.lpz.contract import (
+from seh_stops.lpz.contract import (
     LOCATIONS_FILE,
     MANIFEST_FILE,
     MUTATION_COLUMNS,
     MUTATIONS_FILE,
 )
-from orchestration.settings import DBT_PROJECT_DIR
+from seh_stops.settings import DBT_PROJECT_DIR
 
 TZ = "Europe/Amsterdam"
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-](?:[01]\d|2[0-3]):[0-5]\d|Z)$"

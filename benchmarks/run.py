@@ -33,8 +33,8 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.agreement import check_agreement, pipeline_table
-from orchestration.lpz.contract import DATA_FILES
-from orchestration.settings import REPO_ROOT
+from seh_stops.lpz.contract import DATA_FILES
+from seh_stops.settings import REPO_ROOT
 
 DEFAULT_SIZES = ("1:1", "1:10", "100:1")
 # Every size's history ends on this day and its nightly run loads the next one, so the sizes

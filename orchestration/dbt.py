@@ -17,7 +17,7 @@ from typing import Any
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR
+from seh_stops.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"

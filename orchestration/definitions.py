@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import Definitions, colored_console_logger
 from dagster_dbt import DbtCliResource
 
-from orchestration import settings
+from cli.progress import progress_logger
 from orchestration.assets.alerts import lnaz_dq_alert
 from orchestration.assets.delivery import ministry_delivery
 from orchestration.assets.ingestion import lpz_export_day
@@ -14,7 +14,6 @@ from orchestration.assets.transform import seh_stops_dbt_assets
 from orchestration.checks import asset_checks, freshness_sensor
 from orchestration.dbt import dbt_executable, dbt_project
 from orchestration.jobs import deliver_month, ingest_export_days, transform
-from orchestration.progress import progress_logger
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
 from orchestration.schedules import ministry_delivery_schedule, nightly_transform
@@ -23,6 +22,7 @@ from orchestration.sensors import (
     lpz_export_sensor,
     transform_after_ingestion,
 )
+from seh_stops import settings
 
 settings.use_data_dir()
 

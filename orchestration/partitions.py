@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dagster import DailyPartitionsDefinition
 
-from orchestration import settings
-from orchestration.lpz.contract import TIMEZONE
+from seh_stops import settings
+from seh_stops.lpz.contract import TIMEZONE
 
 export_days = DailyPartitionsDefinition(
     start_date=settings.first_export_day(), timezone=TIMEZONE, fmt="%Y-%m-%d"

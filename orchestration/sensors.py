@@ -32,22 +32,22 @@ from dagster import (
     sensor,
 )
 
-from orchestration import settings
-from orchestration.alerts import send_run_failure_alert
-from orchestration.alerts.config import HOST_ENV
 from orchestration.jobs import ingest_export_days, transform
-from orchestration.lpz.export_day import ExportDay, ExportDayNotLoadable, verify_export_day
-from orchestration.lpz.pending import (
+from orchestration.partitions import export_days
+from orchestration.resources import ExportSourceResource, WarehouseResource
+from orchestration.resources.mail import AlertMailerResource
+from orchestration.resources.warehouse import WarehouseBusy, open_read_only
+from seh_stops import settings
+from seh_stops.alerts import send_run_failure_alert
+from seh_stops.alerts.config import HOST_ENV
+from seh_stops.lpz.export_day import ExportDay, ExportDayNotLoadable, verify_export_day
+from seh_stops.lpz.pending import (
     contiguous_blocks,
     loaded_versions,
     pending_days,
     published_days,
 )
-from orchestration.lpz.source import ExportSource, ExportSourceError
-from orchestration.partitions import export_days
-from orchestration.resources import ExportSourceResource, WarehouseResource
-from orchestration.resources.mail import AlertMailerResource
-from orchestration.resources.warehouse import WarehouseBusy, open_read_only
+from seh_stops.lpz.source import ExportSource, ExportSourceError
 
 # A sensor tick must answer within Dagster's evaluation timeout: it waits this long for a run
 # that writes the warehouse, then tries again at the next tick.

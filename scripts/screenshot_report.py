@@ -63,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _latest_report(data_dir: str, month: str) -> Path:
     sys.path.insert(0, str(REPO_ROOT))
-    from orchestration import settings
-    from orchestration.delivery.folders import delivery_root, latest_revision
+    from seh_stops import settings
+    from seh_stops.delivery.folders import delivery_root, latest_revision
 
     settings.use_data_dir(data_dir)
     revision = latest_revision(delivery_root(), month)

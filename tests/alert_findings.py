@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.alerts.digest import FINDING_COLUMNS, Bevinding
+from seh_stops.alerts.digest import FINDING_COLUMNS, Bevinding
 
 FINDINGS_DDL = """
 create schema if not exists marts;

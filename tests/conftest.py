@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import settings
-from orchestration.runner import RunSummary
-from orchestration.simulator import SimulationSummary
+from cli.runner import RunSummary
+from seh_stops import settings
+from simulator import SimulationSummary
 
 DEMO_SEED = 2023
 
@@ -40,9 +40,9 @@ class PipelineRun:
 @pytest.fixture(scope="session")
 def january_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     """Simulate 2022-12-31 .. 2023-02-03 and run the whole pipeline on it, once."""
-    from orchestration.cli import DEMO_FIRST_DAY, DEMO_LAST_DAY
-    from orchestration.runner import run_pipeline
-    from orchestration.simulator import simulate
+    from cli.main import DEMO_FIRST_DAY, DEMO_LAST_DAY
+    from cli.runner import run_pipeline
+    from simulator import simulate
 
     data_dir = tmp_path_factory.mktemp("january") / "data"
     settings.use_data_dir(data_dir)

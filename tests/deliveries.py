@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import duckdb
 from dagster import Definitions, ExecuteInProcessResult, build_schedule_context, materialize
 
+from cli.runner import instance
 from orchestration.assets.delivery import ministry_delivery
 from orchestration.resources import WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
-from orchestration.runner import instance
 from orchestration.schedules import ministry_delivery_schedule
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from orchestration.lpz.contract import (
+from seh_stops.lpz.contract import (
     LOCATION_COLUMNS,
     LOCATIONS_FILE,
     MANIFEST_FILE,

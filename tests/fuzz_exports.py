@@ -11,7 +11,7 @@ version, day, ``gegenereerd_op``, not JSON at all).
 Every :class:`FuzzedDay` says what the contract requires of it, worked out here from how it was
 built and never by running the code under test: it must load (and then which values each
 record carries, where the breakage leaves them known), it must be refused (and with which of the
-documented reason phrases of ``orchestration/lpz/inventory.py``), or either, when only the
+documented reason phrases of ``seh_stops/lpz/inventory.py``), or either, when only the
 parser can tell (a stray quote may land inside a quoted field).
 
 The builders are plain functions, so the integration test can draw a fixed handful of days
@@ -31,16 +31,16 @@ from pathlib import Path
 from hypothesis import event
 from hypothesis import strategies as st
 
-from orchestration.lpz.contract import (
+from seh_stops.lpz.contract import (
     COLUMNS_BY_FILE,
     DATA_FILES,
     LOCATIONS_FILE,
     MANIFEST_FILE,
     MUTATIONS_FILE,
 )
-from orchestration.lpz.inventory import MISSING_MANIFEST_REASON
+from seh_stops.lpz.inventory import MISSING_MANIFEST_REASON
 
-# --- the documented reason phrases (orchestration/lpz/inventory.py, docs/data-quality.md) ---
+# --- the documented reason phrases (seh_stops/lpz/inventory.py, docs/data-quality.md) ---
 
 
 def sha_reason(name: str) -> str:

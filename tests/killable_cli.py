@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration import settings
+from seh_stops import settings
 
 # Progress lines (stderr) that open each stage of `seh-stops run`.
 VERIFYING = "Verifying "
@@ -91,7 +91,7 @@ def run_cli(args: list[str], data_dir: Path, kill: Kill | None = None) -> Attemp
     entries_before = _entries(watched, kill.new_entry_glob) if watched else set()
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli", *args, "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "cli.main", *args, "--data-dir", str(data_dir)],
         cwd=settings.REPO_ROOT,
         env=cli_env(),
         stdout=subprocess.PIPE,

@@ -3,7 +3,7 @@
     value that matches the pattern but is no real date or time, gives NULL. So does an
     instant outside 0001-01-02 .. 9999-12-30 UTC (e.g. 0001-01-01T00:00:00+01:00, in 1 BC in
     UTC): one day inside the four-digit years, so its date in any time zone has four digits,
-    and Python can hold it. orchestration/lpz/timestamps.py applies the same rule, so the
+    and Python can hold it. seh_stops/lpz/timestamps.py applies the same rule, so the
     ingestion, the GX checks and dbt agree on what parses. -#}
 {% macro parse_lpz_timestamp(column) -%}
     case

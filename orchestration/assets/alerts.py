@@ -12,15 +12,15 @@ from dagster import (
     asset,
 )
 
-from orchestration.alerts import (
+from orchestration.resources.mail import AlertMailerResource
+from orchestration.resources.warehouse import WarehouseResource
+from seh_stops.alerts import (
     AlertConfigError,
     FindingsUnavailable,
     LnazAlertOutcome,
     send_lnaz_digest,
 )
-from orchestration.alerts.config import HOST_ENV
-from orchestration.resources.mail import AlertMailerResource
-from orchestration.resources.warehouse import WarehouseResource
+from seh_stops.alerts.config import HOST_ENV
 
 # A mail server that is down gets four attempts over 3.5 minutes (30 s, 60 s, 120 s apart).
 # The data assets upstream are committed before this asset runs; only this asset fails.

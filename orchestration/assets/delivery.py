@@ -1,6 +1,6 @@
 """Stage 5, delivery: the monthly section-7 delivery to the ministry, one partition per month.
 
-All rules live in ``orchestration/delivery/``; this module decides the day to judge by, turns
+All rules live in ``seh_stops/delivery/``; this module decides the day to judge by, turns
 a refusal into a Dagster Failure and reports what was delivered.
 """
 
@@ -18,14 +18,14 @@ from dagster import (
 )
 from pydantic import Field
 
-from orchestration import settings
-from orchestration.delivery.deliver import MonthAlreadyDue, MonthNotDue, Outcome, deliver_month
-from orchestration.delivery.due import today_in_amsterdam
-from orchestration.delivery.folders import delivery_root
-from orchestration.delivery.mail import send_revision_mail
-from orchestration.lpz.contract import TIMEZONE
 from orchestration.resources import WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
+from seh_stops import settings
+from seh_stops.delivery.deliver import MonthAlreadyDue, MonthNotDue, Outcome, deliver_month
+from seh_stops.delivery.due import today_in_amsterdam
+from seh_stops.delivery.folders import delivery_root
+from seh_stops.delivery.mail import send_revision_mail
+from seh_stops.lpz.contract import TIMEZONE
 
 MART = AssetKey("agg_seh_stops_regio_maand")
 

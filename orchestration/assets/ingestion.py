@@ -11,18 +11,18 @@ from dagster import (
     asset,
 )
 
-from orchestration import settings
-from orchestration.batching import consecutive_batches
-from orchestration.lpz.contract import DATA_FILES
-from orchestration.lpz.export_day import (
+from orchestration.partitions import export_days
+from orchestration.resources import ExportSourceResource, WarehouseResource
+from seh_stops import settings
+from seh_stops.batching import consecutive_batches
+from seh_stops.lpz.contract import DATA_FILES
+from seh_stops.lpz.export_day import (
     ExportDay,
     ExportDayNotLoadable,
     VerifiedExportDay,
     verify_export_day,
 )
-from orchestration.lpz.loader import LoadResult, load_export_days
-from orchestration.partitions import export_days
-from orchestration.resources import ExportSourceResource, WarehouseResource
+from seh_stops.lpz.loader import LoadResult, load_export_days
 
 # Verified days wait in memory for their load while their files total at most this many bytes
 # (parsed, they take about ten times as much). Beyond it a day is verified again right before

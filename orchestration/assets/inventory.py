@@ -9,9 +9,9 @@ of the same night fails loudly, and a rebuild of the marts must not depend on th
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from orchestration.lpz.inventory import CheckStatus, InventoryResult, take_inventory
-from orchestration.lpz.source import ExportSourceError
 from orchestration.resources import ExportSourceResource, WarehouseResource
+from seh_stops.lpz.inventory import CheckStatus, InventoryResult, take_inventory
+from seh_stops.lpz.source import ExportSourceError
 
 
 @asset(

@@ -25,7 +25,7 @@ from dagster import (
 )
 
 from orchestration.assets.ingestion import lpz_export_day
-from orchestration.lpz.contract import TIMEZONE
+from seh_stops.lpz.contract import TIMEZONE
 
 # By 09:00 Amsterdam time yesterday's export day is loaded: the LPZ publishes around 02:30
 # and the nightly run loads it well before the working day starts.

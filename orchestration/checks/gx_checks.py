@@ -31,12 +31,12 @@ from dagster import (
 )
 
 from orchestration.assets.ingestion import lpz_export_day
-from orchestration.lpz.pending import contiguous_blocks
-from orchestration.processes import process_exists
-from orchestration.quality import frames
-from orchestration.quality.gx_context import data_docs_index_url, load_context, run_checkpoint
-from orchestration.quality.outcomes import SuiteOutcome, describe_outcomes, merge_outcomes
 from orchestration.resources import WarehouseResource
+from seh_stops.lpz.pending import contiguous_blocks
+from seh_stops.processes import process_exists
+from seh_stops.quality import frames
+from seh_stops.quality.gx_context import data_docs_index_url, load_context, run_checkpoint
+from seh_stops.quality.outcomes import SuiteOutcome, describe_outcomes, merge_outcomes
 
 CHECK_NAME = "great_expectations"
 RAW_SUITES = {"raw_seh_locaties": "seh_locaties", "raw_seh_statusmutaties": "seh_statusmutaties"}

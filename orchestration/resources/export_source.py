@@ -13,13 +13,13 @@ from typing import Any
 from dagster import ConfigurableResource, EnvVar
 from pydantic import Field
 
-from orchestration.lpz.http_source import (
+from seh_stops.lpz.http_source import (
     CA_BUNDLE_ENV,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT_SECONDS,
     TOKEN_ENV,
 )
-from orchestration.lpz.source import ExportSource, open_source
+from seh_stops.lpz.source import ExportSource, open_source
 
 
 class ExportSourceResource(ConfigurableResource):

@@ -1,6 +1,6 @@
 """The mail server for alerts as a Dagster resource.
 
-Every field is the text of one environment variable (see :mod:`orchestration.alerts.config`),
+Every field is the text of one environment variable (see :mod:`seh_stops.alerts.config`),
 and :meth:`AlertMailerResource.from_env` passes each variable that is set as an ``EnvVar``: the
 Dagster UI shows the variable's name, never its value, and the password is read only in the
 process that sends. A variable that is not set is left out, so a deployment without a mail
@@ -15,8 +15,8 @@ from typing import Any
 from dagster import ConfigurableResource, EnvVar
 from pydantic import Field
 
-from orchestration.alerts import config
-from orchestration.alerts.config import SmtpSettings
+from seh_stops.alerts import config
+from seh_stops.alerts.config import SmtpSettings
 
 # Resource field -> environment variable; one list, so the UI, the docs and the parser agree.
 FIELD_ENV_VARS = {

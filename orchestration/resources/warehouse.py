@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 from dagster import ConfigurableResource
 
-from orchestration import settings
+from seh_stops import settings
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
 

@@ -43,7 +43,7 @@ class ReferenceRun:
 @pytest.fixture(scope="session")
 def small_exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small range simulated once; the tests only read these folders."""
-    from orchestration.simulator import simulate
+    from simulator import simulate
 
     exports = tmp_path_factory.mktemp("small_range") / "exports"
     simulate(SMALL_FIRST_DAY, SMALL_LAST_DAY, exports, seed=SMALL_SEED)

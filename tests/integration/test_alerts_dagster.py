@@ -21,11 +21,11 @@ from dagster import (
     op,
 )
 
-from orchestration.alerts.config import ALL_ENV_VARS
 from orchestration.assets.alerts import build_lnaz_dq_alert, lnaz_dq_alert
 from orchestration.resources.mail import AlertMailerResource
 from orchestration.resources.warehouse import WarehouseResource
 from orchestration.sensors import engineer_run_failure_alert, error_text
+from seh_stops.alerts.config import ALL_ENV_VARS
 from tests.alert_findings import EUREGIO, MIDDEN, ledger_rows, write_findings
 from tests.smtp_server import smtp_server
 
@@ -144,9 +144,7 @@ def test_a_dead_server_fails_only_the_alert_and_keeps_the_data(tmp_path, server,
     (failure,) = [e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
     assert failure.step_key == "lnaz_dq_alert"
     reported = error_text(failure.event_specific_data.error)
-    assert reported.startswith(
-        " (Exceeded max_retries of 3): orchestration.alerts.smtp.AlertNotSent"
-    )
+    assert reported.startswith(" (Exceeded max_retries of 3): seh_stops.alerts.smtp.AlertNotSent")
     assert "554 5.3.0" in reported
     assert server.inbox.refused == 4  # one attempt and three retries
     with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 import trustme
 
-from orchestration.alerts import AlertConfigError, AlertNotSent, SmtpSettings, send_lnaz_digest
-from orchestration.alerts.run_failure import send_run_failure_alert
+from seh_stops.alerts import AlertConfigError, AlertNotSent, SmtpSettings, send_lnaz_digest
+from seh_stops.alerts.run_failure import send_run_failure_alert
 from tests.alert_findings import EUREGIO, MIDDEN, MISSING_DAY, ledger_rows, write_findings
 from tests.smtp_server import free_port, smtp_server
 

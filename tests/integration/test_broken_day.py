@@ -16,8 +16,8 @@ import duckdb
 import pytest
 from dagster import AssetCheckSeverity, DagsterEventType, RunsFilter
 
-from orchestration import settings
-from orchestration.runner import PipelineFailed, instance, run_pipeline
+from cli.runner import PipelineFailed, instance, run_pipeline
+from seh_stops import settings
 from tests.exportdays import location_line, mutation_line, write_day
 from tests.smtp_server import smtp_server
 

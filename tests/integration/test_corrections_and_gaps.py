@@ -12,10 +12,10 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, materialize
 
-from orchestration import settings
+from cli.runner import run_pipeline
 from orchestration.assets.ingestion import lpz_export_day
 from orchestration.resources import ExportSourceResource, WarehouseResource
-from orchestration.runner import run_pipeline
+from seh_stops import settings
 from tests.exportdays import location_line, stop_line, write_day
 
 DAYS = (date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 12))

@@ -57,8 +57,8 @@ import duckdb
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.storage.dagster_run import ACTIVE_RUN_STATUSES
 
-from orchestration import settings
-from orchestration.orphaned_runs import fail_orphaned_runs
+from cli.orphaned_runs import fail_orphaned_runs
+from seh_stops import settings
 from tests.integration.conftest import SMALL_MONTH, ReferenceRun
 from tests.killable_cli import DBT_BUILD, DONE, VERIFYING, Attempt, Kill, run_cli
 from tests.warehouse_state import (

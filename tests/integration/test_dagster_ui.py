@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import REPO_ROOT
+from seh_stops.settings import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 LOCATION = "orchestration.definitions"
@@ -77,7 +77,7 @@ def _wait_for_the_sensors(base: str, timeout: float = 420) -> list[dict]:
 @pytest.fixture(scope="module")
 def dagster_ui(tmp_path_factory):
     """A running `dagster dev` (webserver + daemon) over a fresh data dir; yields its URL."""
-    from orchestration.simulator import simulate
+    from simulator import simulate
 
     root = tmp_path_factory.mktemp("ui")
     data_dir = root / "data"

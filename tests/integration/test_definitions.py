@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.settings import REPO_ROOT
+from seh_stops.settings import REPO_ROOT
 
 
 def test_dagster_definitions_validate_passes(tmp_path):

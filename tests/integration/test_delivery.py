@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from orchestration import settings
-from orchestration.cli import main
-from orchestration.delivery.folders import DELIVERY_DIR_ENV
+from cli.main import main
+from seh_stops import settings
+from seh_stops.delivery.folders import DELIVERY_DIR_ENV
 from tests.deliveries import (
     deliver,
     delivered_texts,
@@ -192,9 +192,9 @@ def _use_delivery_definitions(monkeypatch) -> None:
     """The CLI resolves the ``deliver_month`` job from the code location's definitions."""
     from dagster import Definitions
 
-    from orchestration import runner
+    from cli import runner
+    from cli.progress import progress_logger
     from orchestration.assets.delivery import ministry_delivery
-    from orchestration.progress import progress_logger
     from orchestration.resources import WarehouseResource
     from orchestration.resources.mail import AlertMailerResource
     from orchestration.schedules import ministry_delivery_schedule

@@ -16,8 +16,8 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from orchestration import settings
-from orchestration.runner import run_pipeline
+from cli.runner import run_pipeline
+from seh_stops import settings
 from tests.deliveries import deliver, failure, folder_bytes, metadata, schedule_requests
 from tests.smtp_server import smtp_server
 

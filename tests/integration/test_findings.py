@@ -21,15 +21,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import settings
-from orchestration.lpz.contract import (
+from cli.runner import run_pipeline
+from seh_stops import settings
+from seh_stops.lpz.contract import (
     LOCATION_COLUMNS,
     LOCATIONS_FILE,
     MANIFEST_FILE,
     MUTATIONS_FILE,
 )
-from orchestration.runner import run_pipeline
-from orchestration.simulator import simulate
+from simulator import simulate
 from tests.conftest import DEMO_SEED
 
 NOT_REGISTERING = {"Euregio", "Brabant", "Limburg"}
@@ -203,7 +203,7 @@ class TwoRuns:
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory) -> TwoRuns:
-    from orchestration.cli import DEMO_FIRST_DAY, DEMO_LAST_DAY
+    from cli.main import DEMO_FIRST_DAY, DEMO_LAST_DAY
 
     data_dir = tmp_path_factory.mktemp("findings") / "data"
     settings.use_data_dir(data_dir)

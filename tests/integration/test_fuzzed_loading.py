@@ -20,18 +20,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from orchestration.checks.gx_checks import gx_check_result
-from orchestration.lpz.contract import COLUMNS_BY_FILE, DATA_FILES, MANIFEST_FILE
-from orchestration.lpz.export_day import ExportDayNotLoadable, verify_export_day
-from orchestration.lpz.inventory import GENERIC_REASON, take_inventory
-from orchestration.lpz.loader import (
+from seh_stops.lpz.contract import COLUMNS_BY_FILE, DATA_FILES, MANIFEST_FILE
+from seh_stops.lpz.export_day import ExportDayNotLoadable, verify_export_day
+from seh_stops.lpz.inventory import GENERIC_REASON, take_inventory
+from seh_stops.lpz.loader import (
     RAW_TABLE_BY_FILE,
     LoadOutcome,
     ensure_raw_schema,
     load_export_day,
 )
-from orchestration.lpz.source import LocalFolderSource
-from orchestration.quality import frames
-from orchestration.quality.gx_context import load_context, run_checkpoint
+from seh_stops.lpz.source import LocalFolderSource
+from seh_stops.quality import frames
+from seh_stops.quality.gx_context import load_context, run_checkpoint
 from tests.fuzz_exports import (
     BREAKAGES,
     FuzzedDay,

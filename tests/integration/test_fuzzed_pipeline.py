@@ -31,14 +31,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import settings
-from orchestration.lpz.contract import (
+from cli.runner import RunSummary, run_pipeline
+from seh_stops import settings
+from seh_stops.lpz.contract import (
     LOCATIONS_FILE,
     MUTATION_COLUMNS,
     MUTATIONS_FILE,
 )
-from orchestration.lpz.inventory import reason_phrase
-from orchestration.runner import RunSummary, run_pipeline
+from seh_stops.lpz.inventory import reason_phrase
 from tests.fuzz_exports import (
     CsvFile,
     FuzzedDay,

@@ -35,11 +35,11 @@ from orchestration.checks.gx_checks import (
     lpz_export_day_expectations,
 )
 from orchestration.partitions import export_days
-from orchestration.quality import frames
-from orchestration.quality.gx_context import CONTEXT_DIR, load_context, run_checkpoint
-from orchestration.quality.gx_setup import set_up
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.resources.warehouse import open_read_only
+from seh_stops.quality import frames
+from seh_stops.quality.gx_context import CONTEXT_DIR, load_context, run_checkpoint
+from seh_stops.quality.gx_setup import set_up
 from tests.exportdays import location_line, mutation_line, write_day
 
 DAY = date(2023, 1, 10)
@@ -59,7 +59,7 @@ def test_the_committed_gx_context_is_what_the_setup_step_writes(tmp_path, monkey
     comparison = filecmp.dircmp(CONTEXT_DIR, copy, ignore=["uncommitted"])
     differing = _differences(comparison)
     assert differing == [], (
-        "expectations/ is out of date: run `python -m orchestration.quality.gx_setup` and "
+        "expectations/ is out of date: run `python -m seh_stops.quality.gx_setup` and "
         f"commit the result ({differing})"
     )
 
@@ -395,7 +395,7 @@ def test_a_missing_region_and_figures_for_a_non_registering_region_fail_the_mont
     tmp_path, monkeypatch
 ):
     monkeypatch.setenv("SEH_DATA_DIR", str(tmp_path / "data"))
-    from orchestration.quality.suites import regions
+    from seh_stops.quality.suites import regions
 
     rows = [
         {
@@ -423,8 +423,8 @@ def test_a_missing_region_and_figures_for_a_non_registering_region_fail_the_mont
 
 
 def test_the_runner_does_not_run_dbt_after_a_critical_problem(tmp_path, monkeypatch):
-    from orchestration import settings
-    from orchestration.runner import PipelineFailed, run_pipeline
+    from cli.runner import PipelineFailed, run_pipeline
+    from seh_stops import settings
 
     for variable in ("SEH_DATA_DIR", "SEH_WAREHOUSE_PATH"):
         monkeypatch.setenv(variable, "")  # restored after the test: use_data_dir sets them

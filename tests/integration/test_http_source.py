@@ -20,10 +20,11 @@ import duckdb
 import pytest
 import trustme
 
-from orchestration import settings
-from orchestration.lpz.contract import DATA_FILES, MANIFEST_FILE
-from orchestration.lpz.export_day import MissingExportDay, verify_export_day
-from orchestration.lpz.http_source import (
+from orchestration.resources import ExportSourceResource
+from seh_stops import settings
+from seh_stops.lpz.contract import DATA_FILES, MANIFEST_FILE
+from seh_stops.lpz.export_day import MissingExportDay, verify_export_day
+from seh_stops.lpz.http_source import (
     CA_BUNDLE_ENV,
     TOKEN_ENV,
     ExportSourceAuthError,
@@ -32,8 +33,7 @@ from orchestration.lpz.http_source import (
     ExportSourceUnavailable,
     HttpExportSource,
 )
-from orchestration.lpz.source import ExportSourceError, open_source
-from orchestration.resources import ExportSourceResource
+from seh_stops.lpz.source import ExportSourceError, open_source
 from tests.exportdays import location_line, stop_line, write_day
 
 TOKEN = "s3cr3t-T0ken-for-tests-only"
@@ -328,7 +328,7 @@ def test_the_resource_reads_token_and_ca_bundle_from_the_environment(
 def test_run_pipeline_loads_two_days_over_https_and_never_records_the_token(
     tls_server, ca_bundle, tmp_path, monkeypatch, caplog, capsys
 ):
-    from orchestration.runner import instance, run_pipeline
+    from cli.runner import instance, run_pipeline
 
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     monkeypatch.setenv(CA_BUNDLE_ENV, str(ca_bundle))

@@ -19,8 +19,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from orchestration import settings
-from orchestration.runner import run_pipeline
+from cli.runner import run_pipeline
+from seh_stops import settings
 from tests.integration.conftest import SMALL_FIRST_DAY, SMALL_LAST_DAY, ReferenceRun
 from tests.warehouse_state import differences, warehouse_digests
 

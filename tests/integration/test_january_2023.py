@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.report import appendix_table, delivery_csv, read_month
+from seh_stops.delivery.month_figures import appendix_table, delivery_csv, read_month
 
 # The appendix of the LNAZ letter (shared/seeds/): regions, SEH locations, stops, minutes.
 APPENDIX = {

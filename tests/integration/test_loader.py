@@ -5,9 +5,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from orchestration.lpz.export_day import verify_export_day
-from orchestration.lpz.loader import LoadOutcome, load_export_day
-from orchestration.lpz.source import LocalFolderSource
+from seh_stops.lpz.export_day import verify_export_day
+from seh_stops.lpz.loader import LoadOutcome, load_export_day
+from seh_stops.lpz.source import LocalFolderSource
 from tests.exportdays import mutation_line, write_day
 
 DAY = date(2023, 1, 10)
@@ -153,7 +153,7 @@ def test_a_batch_of_days_loads_each_version_once_with_its_outcome(con, tmp_path)
     an unchanged version, each decided against what is loaded and what came before it."""
     from datetime import timedelta
 
-    from orchestration.lpz.loader import load_export_days
+    from seh_stops.lpz.loader import load_export_days
 
     exports, corrected, archive = tmp_path / "a", tmp_path / "b", tmp_path / "archive"
     other = DAY + timedelta(days=1)
@@ -191,7 +191,7 @@ def test_a_batch_of_days_loads_each_version_once_with_its_outcome(con, tmp_path)
 
 def test_days_are_batched_in_order_by_the_size_of_their_files():
     from orchestration.assets.ingestion import _batches
-    from orchestration.lpz.export_day import VerifiedExportDay
+    from seh_stops.lpz.export_day import VerifiedExportDay
 
     def day(n: int, size: int) -> VerifiedExportDay:
         return VerifiedExportDay(date(2023, 1, n), "x", None, "sha", "src", size)

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import settings
-from orchestration.alerts import SmtpSettings, send_lnaz_digest
+from seh_stops import settings
+from seh_stops.alerts import SmtpSettings, send_lnaz_digest
 from tests.deliveries import deliver, delivered_texts
 from tests.smtp_server import smtp_server
 

@@ -13,8 +13,8 @@ import subprocess
 
 import duckdb
 
-from orchestration import settings
 from orchestration.dbt import dbt_executable
+from seh_stops import settings
 
 TEST_NAME = "assert_every_current_raw_record_is_accounted_for"
 

@@ -11,9 +11,9 @@ from datetime import date
 
 import duckdb
 
-from orchestration import settings
-from orchestration.lpz.source import ArchiveSource
-from orchestration.runner import run_pipeline
+from cli.runner import run_pipeline
+from seh_stops import settings
+from seh_stops.lpz.source import ArchiveSource
 from tests.exportdays import location_line, stop_line, write_day
 
 DAYS = [date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 11)]

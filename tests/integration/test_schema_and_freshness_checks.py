@@ -19,8 +19,8 @@ from dagster import (
 
 from orchestration.checks import asset_checks, freshness_checks, schema_change_checks
 from orchestration.checks.freshness import DEADLINE_CRON
-from orchestration.lpz.contract import TIMEZONE
 from orchestration.partitions import export_days
+from seh_stops.lpz.contract import TIMEZONE
 
 SCHEMA_CHECK = AssetCheckKey(AssetKey("fct_stop_episodes"), "column_schema_change")
 

@@ -23,10 +23,10 @@ from dagster import (
     build_sensor_context,
 )
 
-from orchestration import settings
-from orchestration.lpz.contract import MUTATIONS_FILE
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.resources.mail import run_config as mail_run_config
+from seh_stops import settings
+from seh_stops.lpz.contract import MUTATIONS_FILE
 from tests.exportdays import location_line, stop_line, write_day
 
 DAYS = [date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 11), date(2023, 1, 12)]

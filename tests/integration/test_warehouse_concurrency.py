@@ -20,11 +20,11 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from orchestration import settings
+from cli.runner import run_pipeline
 from orchestration.dbt import dbt_executable
 from orchestration.resources import WarehouseResource
 from orchestration.resources.warehouse import open_read_only
-from orchestration.runner import run_pipeline
+from seh_stops import settings
 from tests.exportdays import location_line, mutation_line, write_day
 
 FIRST = date(2023, 1, 2)
@@ -145,7 +145,7 @@ def test_a_read_loop_never_fails_while_a_run_writes(built):
             [
                 sys.executable,
                 "-m",
-                "orchestration.cli",
+                "cli.main",
                 "run",
                 "--source",
                 str(exports),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.alerts.config import AlertConfigError, SmtpSettings
+from seh_stops.alerts.config import AlertConfigError, SmtpSettings
 
 BASE = {
     "SEH_SMTP_HOST": "smtp.lnaz.nl",

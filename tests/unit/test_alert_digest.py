@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from orchestration.alerts.compose import compose_digest_mail, digest_subject, digest_text
-from orchestration.alerts.digest import Digest, build_digest
-from orchestration.alerts.run_failure import MAX_ERROR_LINES, compose_run_failure_mail, first_lines
+from seh_stops.alerts.compose import compose_digest_mail, digest_subject, digest_text
+from seh_stops.alerts.digest import Digest, build_digest
+from seh_stops.alerts.run_failure import MAX_ERROR_LINES, compose_run_failure_mail, first_lines
 from tests.alert_findings import EUREGIO, MIDDEN, MISSING_DAY, finding
 
 NOW = datetime(2023, 2, 3, 6, 30, tzinfo=UTC)

@@ -4,7 +4,7 @@ import argparse
 
 import pytest
 
-from orchestration.cli import build_parser, main
+from cli.main import build_parser, main
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

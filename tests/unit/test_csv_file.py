@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from orchestration.lpz.contract import LOCATION_COLUMNS, MUTATION_COLUMNS
-from orchestration.lpz.csv_file import UnreadableFile, parse_export_csv
+from seh_stops.lpz.contract import LOCATION_COLUMNS, MUTATION_COLUMNS
+from seh_stops.lpz.csv_file import UnreadableFile, parse_export_csv
 
 HEADER = ";".join(MUTATION_COLUMNS)
 

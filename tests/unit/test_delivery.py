@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.delivery.chart import _segments, month_label, twelve_month_chart
-from orchestration.delivery.companion import describe_days, explanation
-from orchestration.delivery.due import due_status, grace_days, month_days, twelve_months
-from orchestration.delivery.folders import RevisionExists, latest_revision, write_folder
-from orchestration.delivery.mail import delivery_recipients, revision_mail
-from orchestration.delivery.table import changes, delivery_csv
-from orchestration.report import RegionMonth
+from seh_stops.delivery.chart import _segments, month_label, twelve_month_chart
+from seh_stops.delivery.due import due_status, grace_days, month_days, twelve_months
+from seh_stops.delivery.folders import RevisionExists, latest_revision, write_folder
+from seh_stops.delivery.mail import delivery_recipients, revision_mail
+from seh_stops.delivery.month_figures import RegionMonth
+from seh_stops.delivery.report_page import describe_days, explanation
+from seh_stops.delivery.table import changes, delivery_csv
 
 
 def days(first: date, last: date) -> list[date]:

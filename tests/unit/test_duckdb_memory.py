@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration import settings
 from orchestration.resources.warehouse import WarehouseResource
+from seh_stops import settings
 
 
 def test_the_memory_limit_comes_from_the_environment_and_must_be_a_size(monkeypatch):

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from orchestration.lpz.export_day import (
+from seh_stops.lpz.export_day import (
     IncompleteExportDay,
     MissingExportDay,
     verify_export_day,
 )
-from orchestration.lpz.source import LocalFolderSource
+from seh_stops.lpz.source import LocalFolderSource
 from tests.exportdays import HEADER, mutation_line, write_day
 
 DAY = date(2023, 1, 10)

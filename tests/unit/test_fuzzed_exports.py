@@ -2,7 +2,7 @@
 
 Every generated day (tests/fuzz_exports.py) is either complete, with every record read back
 exactly as written, or refused with an ``ExportDayNotLoadable`` whose reason maps to one of
-the documented phrases (``orchestration/lpz/inventory.py``, docs/data-quality.md), never the
+the documented phrases (``seh_stops/lpz/inventory.py``, docs/data-quality.md), never the
 generic one, and never any other exception. Examples per test are bounded for CI; for the
 long run see "Fuzzing the ingestion" in docs/operations.md.
 """
@@ -18,16 +18,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orchestration.lpz.contract import (
+from seh_stops.lpz.contract import (
     COLUMNS_BY_FILE,
     DATA_FILES,
     MANIFEST_FILE,
 )
-from orchestration.lpz.csv_file import UnreadableFile, parse_export_csv
-from orchestration.lpz.export_day import ExportDay, ExportDayNotLoadable, verify_export_day
-from orchestration.lpz.inventory import GENERIC_REASON, reason_phrase
-from orchestration.lpz.pending import pending_days
-from orchestration.lpz.source import LocalFolderSource, manifest_instant
+from seh_stops.lpz.csv_file import UnreadableFile, parse_export_csv
+from seh_stops.lpz.export_day import ExportDay, ExportDayNotLoadable, verify_export_day
+from seh_stops.lpz.inventory import GENERIC_REASON, reason_phrase
+from seh_stops.lpz.pending import pending_days
+from seh_stops.lpz.source import LocalFolderSource, manifest_instant
 from tests.fuzz_exports import (
     BREAKAGES,
     CsvFile,
@@ -125,7 +125,7 @@ def test_reading_a_file_gives_records_or_an_unreadable_file_never_another_error(
 @fuzz_settings(ci_examples=6)
 @given(data=st.data())
 def test_the_nightly_pending_check_reads_any_manifest_without_an_error(kind, data):
-    """What a night loads is decided on manifests alone (orchestration/lpz/pending.py): any
+    """What a night loads is decided on manifests alone (seh_stops/lpz/pending.py): any
     manifest is pending or not, never an exception, and agrees with full verification."""
     case = data.draw(fuzzed_days(kind), label="case")
     loaded = {case.day: datetime(2023, 3, 1, tzinfo=UTC)}

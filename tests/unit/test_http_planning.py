@@ -6,10 +6,10 @@ from datetime import date
 
 import duckdb
 
-from orchestration import settings
-from orchestration.lpz.http_source import HttpExportSource, yesterday
-from orchestration.lpz.pending import HTTP_RECHECK_DAYS
-from orchestration.runner import _days_at_source
+from cli.runner import _days_at_source
+from seh_stops import settings
+from seh_stops.lpz.http_source import HttpExportSource, yesterday
+from seh_stops.lpz.pending import HTTP_RECHECK_DAYS
 
 
 class ProbeRecorder(HttpExportSource):

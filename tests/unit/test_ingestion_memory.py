@@ -8,10 +8,10 @@ import pytest
 from dagster import Failure
 
 from orchestration.assets import ingestion
-from orchestration.lpz.contract import MUTATIONS_FILE
-from orchestration.lpz.export_day import ExportDay, VerifiedExportDay
-from orchestration.lpz.source import LocalFolderSource
-from orchestration.simulator import simulate
+from seh_stops.lpz.contract import MUTATIONS_FILE
+from seh_stops.lpz.export_day import ExportDay, VerifiedExportDay
+from seh_stops.lpz.source import LocalFolderSource
+from simulator import simulate
 
 FIRST, LAST = date(2023, 1, 10), date(2023, 1, 12)
 DAYS = [FIRST, date(2023, 1, 11), LAST]

@@ -9,17 +9,17 @@ from datetime import UTC, date, datetime
 import duckdb
 import pytest
 
-from orchestration.lpz.contract import LOCATIONS_FILE, MANIFEST_FILE, MUTATIONS_FILE
-from orchestration.lpz.export_day import IncompleteExportDay, verify_export_day
-from orchestration.lpz.inventory import (
+from seh_stops.lpz.contract import LOCATIONS_FILE, MANIFEST_FILE, MUTATIONS_FILE
+from seh_stops.lpz.export_day import IncompleteExportDay, verify_export_day
+from seh_stops.lpz.inventory import (
     GENERIC_REASON,
     CheckStatus,
     reason_phrase,
     stored_checks,
     take_inventory,
 )
-from orchestration.lpz.loader import load_export_day
-from orchestration.lpz.source import LocalFolderSource
+from seh_stops.lpz.loader import load_export_day
+from seh_stops.lpz.source import LocalFolderSource
 from tests.exportdays import mutation_line, write_day
 
 DAY = date(2023, 1, 10)

@@ -4,9 +4,9 @@ import pandas as pd
 from dagster import AssetCheckSeverity
 
 from orchestration.checks.gx_checks import gx_check_result
-from orchestration.quality.frames import local_date_of, previous_month, with_month_helpers
-from orchestration.quality.outcomes import SuiteOutcome, describe_outcomes, summarise
-from orchestration.quality.suites import CRITICAL, WARNING, all_suites, regions
+from seh_stops.quality.frames import local_date_of, previous_month, with_month_helpers
+from seh_stops.quality.outcomes import SuiteOutcome, describe_outcomes, summarise
+from seh_stops.quality.suites import CRITICAL, WARNING, all_suites, regions
 
 
 def test_previous_month_crosses_the_year_and_refuses_non_months():
@@ -120,7 +120,7 @@ def test_the_timestamp_pattern_takes_ascii_digits_only():
     """Python's \\d also matches other scripts' digits; the contract's timestamps do not."""
     import re
 
-    from orchestration.quality.suites import TIMESTAMP_PATTERN
+    from seh_stops.quality.suites import TIMESTAMP_PATTERN
 
     assert re.match(TIMESTAMP_PATTERN, "2023-01-14T18:05:00+01:00")
     assert not re.match(TIMESTAMP_PATTERN, "２０２３-01-14T18:05:00+01:00")  # noqa: RUF001
@@ -129,7 +129,7 @@ def test_the_timestamp_pattern_takes_ascii_digits_only():
 def test_days_are_chunked_whole_and_in_order_by_row_count():
     from datetime import date
 
-    from orchestration.quality.frames import chunk_days
+    from seh_stops.quality.frames import chunk_days
 
     d = [date(2023, 1, n) for n in range(1, 6)]
     rows = {d[0]: 3, d[1]: 3, d[2]: 9, d[3]: 1, d[4]: 1}
@@ -140,7 +140,7 @@ def test_days_are_chunked_whole_and_in_order_by_row_count():
 
 
 def test_chunked_outcomes_add_up_to_one_outcome():
-    from orchestration.quality.outcomes import merge_outcomes
+    from seh_stops.quality.outcomes import merge_outcomes
 
     second_frame = FRAME.assign(export_datum="2023-01-11")
     first = summarise("raw", {"results": [_result(CRITICAL)]}, FRAME, "file:///first.html")

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from orchestration.runner import _days_to_load
+from cli.runner import _days_to_load
 
 
 def d(day: int) -> date:

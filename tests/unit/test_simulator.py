@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orchestration.lpz.contract import (
+from seh_stops.lpz.contract import (
     COLUMNS_BY_FILE,
     DATA_FILES,
     LOCATIONS_FILE,
@@ -25,7 +25,7 @@ from orchestration.lpz.contract import (
     MUTATION_COLUMNS,
     MUTATIONS_FILE,
 )
-from orchestration.simulator import simulate
+from simulator import simulate
 
 FIRST, LAST = date(2022, 12, 31), date(2023, 2, 3)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lpz.contract import LOCATIONS_FILE, MANIFEST_FILE, MUTATIONS_FILE
-from orchestration.simulator import simulate
+from seh_stops.lpz.contract import LOCATIONS_FILE, MANIFEST_FILE, MUTATIONS_FILE
+from simulator import simulate
 
 # The module, not the function that the package exports under the same name.
-simulate_module = importlib.import_module("orchestration.simulator.simulate")
+simulate_module = importlib.import_module("simulator.simulate")
 
 FIRST, LAST = date(2023, 1, 30), date(2023, 2, 2)
 SCALE = 3

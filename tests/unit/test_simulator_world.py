@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orchestration.lpz.contract import LOCATIONS_FILE, MUTATIONS_FILE
-from orchestration.simulator import NOISE_KINDS, simulate
-from orchestration.simulator import names as fictional
-from orchestration.simulator.summary import LAST_MONTH_ONLY
+from seh_stops.lpz.contract import LOCATIONS_FILE, MUTATIONS_FILE
+from simulator import NOISE_KINDS, simulate
+from simulator import names as fictional
+from simulator.summary import LAST_MONTH_ONLY
 
 FIRST, LAST = date(2022, 12, 31), date(2023, 2, 3)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

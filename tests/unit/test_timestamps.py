@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from orchestration.lpz.timestamps import parse_lpz_timestamp
+from seh_stops.lpz.timestamps import parse_lpz_timestamp
 
 
 @pytest.mark.parametrize(

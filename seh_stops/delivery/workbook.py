@@ -1,0 +1,109 @@
+"""The month's table as an Excel workbook, which is what ministry staff open.
+
+Sheet ``Tabel`` has the LNAZ appendix layout (regions as columns) with the normalised figures;
+sheet ``Gegevens`` has the CSV's rows and columns plus the normalised figures, for filtering.
+Empty cells, never 0, where a region is niet_geregistreerd.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from seh_stops.delivery.month_figures import RegionMonth
+from seh_stops.delivery.report_page import STATUS_LABELS, month_name
+from seh_stops.delivery.table import DELIVERY_COLUMNS
+
+_PER_DAY, _SHARE = "minuten_per_locatie_per_dag", "procent_seh_uren_in_stop"
+_BOLD = Font(bold=True)
+_WARNING = Font(bold=True, color="FFFFFF")
+_WARNING_FILL = PatternFill("solid", fgColor="B00020")
+
+
+def delivery_workbook(
+    rows: Sequence[RegionMonth],
+    revisie: int,
+    title_suffix: str,
+    preliminary: bool,
+    generated_at: datetime,
+) -> bytes:
+    """The ``.xlsx`` bytes; the document's dates are the delivery's, so no other time leaks in."""
+    workbook = Workbook()
+    table = workbook.active
+    table.title = "Tabel"
+    table["A1"] = f"SEH-stops per ROAZ-regio, {month_name(rows[0].maand)} ({title_suffix})"
+    table["A1"].font = Font(bold=True, size=14)
+    next_row = 2
+    if preliminary:
+        table["A2"] = "VOORLOPIG - dit is geen definitieve levering"
+        table["A2"].font, table["A2"].fill = _WARNING, _WARNING_FILL
+        next_row = 3
+    header_row = next_row + 1
+    table.cell(header_row, 1, "")
+    for column, row in enumerate(rows, start=2):
+        cell = table.cell(header_row, column, row.roaz_regio)
+        cell.font, cell.alignment = _BOLD, Alignment(wrap_text=True, horizontal="center")
+    lines = (
+        ("Aantal SEH-locaties", lambda r: r.aantal_seh_locaties, "0"),
+        ("Aantal stops", lambda r: r.aantal_stops, "0"),
+        ("Totale duur stops (minuten)", lambda r: r.totale_duur_minuten, "0"),
+        (
+            "Minuten in stop per SEH-locatie per dag",
+            _decimal("minuten_per_locatie_per_dag"),
+            "0.00",
+        ),
+        ("Aandeel SEH-uren in stop (%)", _decimal("procent_seh_uren_in_stop"), "0.00"),
+        ("Registratiestatus", lambda r: STATUS_LABELS[r.registratiestatus], "@"),
+    )
+    for offset, (label, value, number_format) in enumerate(lines, start=1):
+        table.cell(header_row + offset, 1, label)
+        for column, row in enumerate(rows, start=2):
+            cell = table.cell(header_row + offset, column, value(row))
+            cell.number_format = number_format
+            cell.alignment = Alignment(horizontal="right")
+    table.column_dimensions["A"].width = 40
+    for column in range(2, len(rows) + 2):
+        table.column_dimensions[get_column_letter(column)].width = 14
+
+    data = workbook.create_sheet("Gegevens")
+    extra = (_PER_DAY, _SHARE)
+    data.append([*DELIVERY_COLUMNS, *extra])
+    for cell in data[1]:
+        cell.font = _BOLD
+    for row in rows:
+        data.append(
+            [
+                row.maand,
+                row.roaz_regio,
+                row.registratiestatus,
+                row.aantal_seh_locaties,
+                row.aantal_stops,
+                row.totale_duur_minuten,
+                revisie,
+                *(_decimal(name)(row) for name in extra),
+            ]
+        )
+    for column in range(1, len(DELIVERY_COLUMNS) + len(extra) + 1):
+        data.column_dimensions[get_column_letter(column)].width = 22
+
+    moment = generated_at.astimezone(UTC).replace(tzinfo=None)
+    workbook.properties.creator = "seh-stops"
+    workbook.properties.created = workbook.properties.modified = moment
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _decimal(attribute: str):
+    """A float for Excel (which has no decimal type), or None for an empty cell."""
+
+    def value(row: RegionMonth) -> float | None:
+        number = getattr(row, attribute)
+        return None if number is None else float(number)
+
+    return value

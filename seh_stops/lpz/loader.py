@@ -1,0 +1,238 @@
+"""Loading verified export days into the raw layer of the warehouse.
+
+Each version of a day is archived as received (write to a temporary name, then rename) and
+its rows are inserted in one transaction, with lineage: export day, file, line number and the
+manifest's generation time. Loading the same version again changes nothing; a later version (a
+correction) becomes the day's current version while the older one stays in the archive and in
+the raw tables; an older or equal version is not loaded and is reported as stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from seh_stops.durable import write_durably
+from seh_stops.lpz.contract import COLUMNS_BY_FILE, LOCATIONS_FILE, MUTATIONS_FILE
+from seh_stops.lpz.export_day import ExportDay
+
+RAW_TABLE_BY_FILE = {LOCATIONS_FILE: "raw.seh_locaties", MUTATIONS_FILE: "raw.seh_statusmutaties"}
+_LINEAGE_COLUMNS = (
+    "versie_id",
+    "export_datum",
+    "gegenereerd_op",
+    "bestand",
+    "regelnummer",
+    "recordnummer",
+)
+
+
+class LoadOutcome(StrEnum):
+    """What loading one export-day version did."""
+
+    LOADED = "loaded"  # first version of the day
+    REPLACED = "replaced"  # a correction: now the day's current version
+    UNCHANGED = "unchanged"  # this version was loaded before: nothing to do
+    STALE = "stale"  # not later than the loaded version: that one stays current
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The outcome for one export day, with row counts per file."""
+
+    day: str
+    version_id: str
+    outcome: LoadOutcome
+    rows: dict[str, int] = field(default_factory=dict)
+    quarantined: dict[str, int] = field(default_factory=dict)
+    current_version_id: str | None = None
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema and tables when they do not exist yet (idempotent)."""
+    con.execute(resources.files("seh_stops.lpz").joinpath("raw_schema.sql").read_text())
+
+
+def load_export_day(
+    con: duckdb.DuckDBPyConnection, export_day: ExportDay, archive_root: Path
+) -> LoadResult:
+    """Archive ``export_day`` and load it into the raw tables in one transaction."""
+    (result,) = load_export_days(con, [export_day], archive_root)
+    return result
+
+
+def load_export_days(
+    con: duckdb.DuckDBPyConnection, export_days: Sequence[ExportDay], archive_root: Path
+) -> list[LoadResult]:
+    """Archive each of ``export_days`` and load the new versions among them in one transaction.
+
+    A backfill loads its days in batches: a commit costs DuckDB milliseconds whatever it
+    holds, thousands of times in a backfill of years. A batch is loaded entirely or not at
+    all, so a crash still leaves only whole versions of days, and a rerun loads what is
+    missing. Archiving comes first, as for a single day: a version is in the archive before
+    its rows are in the warehouse.
+    """
+    ensure_raw_schema(con)
+    current = _current_versions(con, [export_day.day for export_day in export_days])
+    loaded = _loaded_version_ids(con, [export_day.version_id for export_day in export_days])
+    results, to_load = [], []
+    for export_day in export_days:
+        day = export_day.day.isoformat()
+        now = current.get(export_day.day)
+        if export_day.version_id in loaded:
+            results.append(
+                LoadResult(
+                    day, export_day.version_id, LoadOutcome.UNCHANGED, current_version_id=now[0]
+                )
+            )
+            continue
+        archive_path = archive_export_day(export_day, archive_root)
+        if now is not None and now[1] >= export_day.generated_at:
+            results.append(
+                LoadResult(day, export_day.version_id, LoadOutcome.STALE, current_version_id=now[0])
+            )
+            continue
+        rows = {name: len(export_day.files[name].records) for name in export_day.files}
+        quarantined = {name: len(export_day.files[name].malformed) for name in export_day.files}
+        outcome = LoadOutcome.LOADED if now is None else LoadOutcome.REPLACED
+        results.append(
+            LoadResult(
+                day, export_day.version_id, outcome, rows, quarantined, export_day.version_id
+            )
+        )
+        to_load.append((export_day, archive_path))
+        current[export_day.day] = (export_day.version_id, export_day.generated_at)
+        loaded.add(export_day.version_id)
+    if to_load:
+        _insert_versions(con, to_load)
+    return results
+
+
+def _current_versions(
+    con: duckdb.DuckDBPyConnection, days: list[date]
+) -> dict[date, tuple[str, datetime]]:
+    """Per day, the loaded version with the latest gegenereerd_op, as (versie_id, instant)."""
+    rows = con.execute(
+        """
+        select export_datum, versie_id, gegenereerd_at
+        from raw.export_versies
+        where list_contains(?::date[], export_datum)
+        qualify row_number() over (partition by export_datum order by gegenereerd_at desc) = 1
+        """,
+        [days],
+    ).fetchall()
+    return {day: (version_id, generated_at) for day, version_id, generated_at in rows}
+
+
+def _loaded_version_ids(con: duckdb.DuckDBPyConnection, version_ids: list[str]) -> set[str]:
+    rows = con.execute(
+        "select versie_id from raw.export_versies where list_contains(?::varchar[], versie_id)",
+        [version_ids],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _insert_versions(con: duckdb.DuckDBPyConnection, to_load: list[tuple[ExportDay, Path]]) -> None:
+    """The versions, their records and their malformed records, in one transaction."""
+    con.execute("begin transaction")
+    try:
+        for export_day, archive_path in to_load:
+            con.execute(
+                "insert into raw.export_versies values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    export_day.version_id,
+                    export_day.day,
+                    export_day.generated_on,
+                    export_day.generated_at,
+                    export_day.source,
+                    str(archive_path),
+                    export_day.manifest_sha256,
+                    datetime.now(UTC),
+                ],
+            )
+            for name in export_day.files:
+                _insert_records(con, export_day, name)
+                _insert_malformed(con, export_day, name)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def archive_export_day(export_day: ExportDay, archive_root: Path) -> Path:
+    """Copy every file of this version to ``archive/YYYY-MM-DD/<gegenereerd_op>/``.
+
+    Written to a temporary name, flushed to disk and renamed, so a crash never leaves a
+    half-written file, and a power cut none that is empty under its final name (an existing
+    file is never written again); an existing archived version is left as it is (the archive
+    never changes).
+    """
+    folder = archive_root / export_day.day.isoformat() / _safe_name(export_day.generated_on)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in export_day.contents.items():
+        target = folder / name
+        if target.exists():
+            continue
+        write_durably(target, content)
+    return folder
+
+
+def _safe_name(generated_on: str) -> str:
+    """A folder name for a gegenereerd_op value (':' and '+' are awkward in paths)."""
+    return generated_on.replace(":", "").replace("+", "p")
+
+
+def _lineage(export_day: ExportDay, name: str) -> dict[str, object]:
+    return {
+        "versie_id": export_day.version_id,
+        "export_datum": export_day.day,
+        "gegenereerd_op": export_day.generated_on,
+        "bestand": name,
+    }
+
+
+def _insert_records(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name: str) -> None:
+    parsed = export_day.files[name]
+    columns = COLUMNS_BY_FILE[name]
+    frame = pd.DataFrame(
+        [record.values for record in parsed.records], columns=list(columns), dtype="string"
+    )
+    for key, value in _lineage(export_day, name).items():
+        frame[key] = value
+    frame["regelnummer"] = [record.line_number for record in parsed.records]
+    frame["recordnummer"] = [record.record_number for record in parsed.records]
+    selected = ", ".join((*_LINEAGE_COLUMNS, *columns))
+    con.register("records_frame", frame)
+    try:
+        con.execute(
+            f"insert into {RAW_TABLE_BY_FILE[name]} ({selected}) "
+            f"select {selected} from records_frame"
+        )
+    finally:
+        con.unregister("records_frame")
+
+
+def _insert_malformed(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name: str) -> None:
+    malformed = export_day.files[name].malformed
+    lineage = _lineage(export_day, name)
+    for record in malformed:
+        con.execute(
+            "insert into raw.quarantaine values (?, ?, ?, ?, ?, ?, 'malformed_row', ?, ?)",
+            [
+                lineage["versie_id"],
+                lineage["export_datum"],
+                lineage["gegenereerd_op"],
+                name,
+                record.line_number,
+                record.record_number,
+                record.detail,
+                record.fields_json,
+            ],
+        )
