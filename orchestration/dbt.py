@@ -81,8 +81,15 @@ def dbt_executable() -> str:
     return shutil.which("dbt") or "dbt"
 
 
+# The intermediate layer is one step per model in sub-domain folders (validatie, episodes,
+# registratie, bevindingen); its groups are those folders, so the asset graph reads as the
+# stages of the pipeline rather than one block of fifteen models.
+INTERMEDIATE = "intermediate"
+
+
 class SehStopsTranslator(DagsterDbtTranslator):
-    """Asset keys are the dbt node names; groups follow the dbt folders (seeds: reference).
+    """Asset keys are the dbt node names; groups follow the dbt folders (seeds: reference):
+    the layer (staging, marts), and within the intermediate layer its sub-domain folder.
 
     A reader who searches for an asset's name lands on exactly one dbt model or seed.
     """
@@ -95,7 +102,10 @@ class SehStopsTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
+        # fqn: project, layer folder, [sub-domain folder, ...] model name
         fqn = dbt_resource_props["fqn"]
+        if fqn[1] == INTERMEDIATE and len(fqn) > 3:
+            return fqn[2]
         return fqn[1] if len(fqn) > 2 else None
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:

@@ -199,7 +199,7 @@ def test_the_asset_graph_and_an_asset_page_render_in_chromium(dagster_ui):
         page.screenshot(path=str(root / "automation.png"))
         automation_text = page.inner_text("body")
         browser.close()
-    for name in ("fct_stop_episodes", "int_stop_ketens", "seh_referentie", "marts", "intermediate"):
+    for name in ("fct_stop_episodes", "int_stop_ketens", "seh_referentie", "marts", "episodes"):
         assert name in graph_text
     assert "agg_seh_stops_regio_maand" in asset_text
     assert "ago" in asset_text.split("Latest materialization", 1)[1][:40]  # e.g. "3 minutes ago"
