@@ -246,7 +246,7 @@ def episodes(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 current = {
                     "episode": len(episode_rows),
                     "roaz_regio": row.roaz_regio,
-                    "started_at": row.begin_at,
+                    "begin_at": row.begin_at,
                     "verlenging_is_nieuwe_stop": row.verlenging_is_nieuwe_stop,
                     "samenvoegmarge_min": int(row.samenvoegmarge_min),
                     "minimale_stopduur_min": int(row.minimale_stopduur_min),
@@ -349,7 +349,7 @@ def aggregate(exports: Path, seeds: Path = DBT_PROJECT_DIR / "seeds") -> pd.Data
     horizon = (max(days) + pd.Timedelta(days=1)).tz_localize(TZ).tz_convert("UTC")
     kept = with_region_and_agreement(stop_intervals(valid, horizon), snapshot, agreements)
     found, parts = episodes(kept)
-    found["maand"] = found["started_at"].dt.tz_convert(TZ).dt.strftime("%Y-%m")
+    found["maand"] = found["begin_at"].dt.tz_convert(TZ).dt.strftime("%Y-%m")
     stops = found.groupby(["roaz_regio", "maand"]).size().rename("aantal_stops").reset_index()
     table = registration_status(snapshot, days, reference)
     table = table.merge(stops, on=["roaz_regio", "maand"], how="left")

@@ -167,7 +167,7 @@ def agg_frames(warehouse: WarehouseResource) -> Iterator[pd.DataFrame]:
 fct_stop_episodes_expectations = _mart_check(
     "fct_stop_episodes",
     fct_stop_episodes_frames,
-    "positive durations, ended_at after started_at, no overlapping episodes of a location",
+    "positive durations, einde_at after begin_at, no overlapping episodes of a location",
 )
 agg_seh_stops_regio_maand_expectations = _mart_check(
     "agg_seh_stops_regio_maand",

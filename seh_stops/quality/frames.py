@@ -116,11 +116,11 @@ def local_date_of(timestamp: str) -> str | None:
 FCT_STOP_EPISODES_CHECKED = """
     select
         episode.*,
-        epoch(episode.ended_at) - epoch(episode.started_at) as span_seconds,
+        epoch(episode.einde_at) - epoch(episode.begin_at) as span_seconds,
         coalesce(
-            episode.started_at < max(episode.ended_at) over (
+            episode.begin_at < max(episode.einde_at) over (
                 partition by episode.locatie_id
-                order by episode.started_at, episode.ended_at, episode.episode_id
+                order by episode.begin_at, episode.einde_at, episode.episode_id
                 rows between unbounded preceding and 1 preceding
             ),
             false
@@ -133,7 +133,7 @@ CHUNK_COLUMN = "_chunk"
 def fct_stop_episodes_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The whole episodes frame the suite validates, in one piece (see ``write_chunks``)."""
     return con.execute(
-        f"{FCT_STOP_EPISODES_CHECKED} order by episode.locatie_id, episode.started_at"
+        f"{FCT_STOP_EPISODES_CHECKED} order by episode.locatie_id, episode.begin_at"
     ).df()
 
 

@@ -235,8 +235,8 @@ def fct_stop_episodes() -> SuiteSpec:
         name="fct_stop_episodes",
         key_columns=["episode_id"],
         description=(
-            "marts.fct_stop_episodes with two helper columns: span_seconds (ended_at - "
-            "started_at) and overlaps_earlier_episode (the episode starts before an earlier "
+            "marts.fct_stop_episodes with two helper columns: span_seconds (einde_at - "
+            "begin_at) and overlaps_earlier_episode (the episode starts before an earlier "
             "episode of its location ended)."
         ),
         expectations=[
@@ -248,20 +248,20 @@ def fct_stop_episodes() -> SuiteSpec:
                 column="roaz_regio", value_set=regions(), notes="Minutes go to a known region."
             ),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="ended_at",
-                column_B="started_at",
+                column_A="einde_at",
+                column_B="begin_at",
                 or_equal=False,
                 notes="An episode ends after it starts (zero-length intervals are dropped).",
             ),
             gxe.ExpectColumnValuesToBeBetween(
-                column="duration_seconds",
+                column="duur_seconden",
                 min_value=0,
                 strict_min=True,
                 notes="Time in stop is positive.",
             ),
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="span_seconds",
-                column_B="duration_seconds",
+                column_B="duur_seconden",
                 or_equal=True,
                 notes="Time in stop never exceeds the span from start to end (gaps excluded).",
             ),

@@ -156,8 +156,8 @@ def test_the_rebuild_quarantines_every_broken_record_with_its_reason(nights):
     # the valid stop of the broken day is counted; the first B4 stands
     starts = read(
         nights["warehouse"],
-        "select strftime(started_at at time zone 'Europe/Amsterdam', '%d %H:%M') "
-        "from marts.fct_stop_episodes order by started_at",
+        "select strftime(begin_at at time zone 'Europe/Amsterdam', '%d %H:%M') "
+        "from marts.fct_stop_episodes order by begin_at",
     )
     assert [row[0] for row in starts] == ["09 10:00", "10 08:00", "10 12:00"]
     assert nights["rebuild"].checks_failed == []

@@ -30,8 +30,8 @@ def episodes(warehouse) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         return con.execute(
-            "select locatie_id, started_at::varchar, duration_seconds "
-            "from marts.fct_stop_episodes order by started_at"
+            "select locatie_id, begin_at::varchar, duur_seconden "
+            "from marts.fct_stop_episodes order by begin_at"
         ).fetchall()
     finally:
         con.close()

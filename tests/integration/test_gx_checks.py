@@ -285,19 +285,19 @@ def test_overlapping_episodes_of_one_location_fail_the_episode_suite(tmp_path, m
             "episode_id": ["a", "b", "c", "d"],
             "locatie_id": ["L1", "L1", "L1", "L2"],
             "roaz_regio": ["Noord"] * 4,
-            "started_at": [
+            "begin_at": [
                 at("2023-01-10 08:00Z"),
                 at("2023-01-10 09:00Z"),
                 at("2023-01-10 12:00Z"),
                 at("2023-01-10 09:00Z"),
             ],
-            "ended_at": [
+            "einde_at": [
                 at("2023-01-10 11:00Z"),
                 at("2023-01-10 10:00Z"),
                 at("2023-01-10 13:00Z"),
                 at("2023-01-10 10:00Z"),
             ],
-            "duration_seconds": [3 * 3600, 3600, 3600, 3600],
+            "duur_seconden": [3 * 3600, 3600, 3600, 3600],
             "start_maand": ["2023-01"] * 4,
         }
     )
@@ -332,9 +332,9 @@ def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(tmp_path,
             "episode_id": ["a", "e", "b", "b", "c", "d"],
             "locatie_id": ["L1", "L1", "L2", "L2", "L3", "L4"],
             "roaz_regio": ["Noord", "Noord", "Oost", "Oost", "Mars", "West"],
-            "started_at": [at(f"2023-01-10 {h:02d}:00Z") for h in (8, 9, 8, 12, 8, 8)],
-            "ended_at": [at(f"2023-01-10 {h:02d}:00Z") for h in (11, 10, 9, 13, 9, 7)],
-            "duration_seconds": [3 * 3600, 3600, 3600, 3600, 3600, 3600],
+            "begin_at": [at(f"2023-01-10 {h:02d}:00Z") for h in (8, 9, 8, 12, 8, 8)],
+            "einde_at": [at(f"2023-01-10 {h:02d}:00Z") for h in (11, 10, 9, 13, 9, 7)],
+            "duur_seconden": [3 * 3600, 3600, 3600, 3600, 3600, 3600],
             "start_maand": ["2023-01"] * 6,
         }
     )
@@ -349,7 +349,7 @@ def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(tmp_path,
     assert failed["overlaps_earlier_episode"] == 1
     assert failed["episode_id"] == 2
     assert failed["roaz_regio"] == 1
-    assert failed["ended_at, started_at"] == 1
+    assert failed["einde_at, begin_at"] == 1
 
     result = materialize(
         [_stand_in("fct_stop_episodes"), fct_stop_episodes_expectations],

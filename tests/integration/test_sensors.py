@@ -154,8 +154,8 @@ def test_new_days_then_nothing_then_a_corrected_day(world):
     con = duckdb.connect(str(world["data_dir"] / "warehouse.duckdb"), read_only=True)
     try:
         durations = con.execute(
-            "select started_at::date::varchar, duration_seconds from marts.fct_stop_episodes "
-            "order by started_at"
+            "select begin_at::date::varchar, duur_seconden from marts.fct_stop_episodes "
+            "order by begin_at"
         ).fetchall()
     finally:
         con.close()

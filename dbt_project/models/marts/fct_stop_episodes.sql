@@ -12,10 +12,10 @@ final as (
         roaz_regio,
         eerste_mutatie_id,
         afspraak_geldig_vanaf,
-        started_at,
-        ended_at,
-        duur_seconden as duration_seconds,
-        aantal_intervallen as interval_count,
+        begin_at,
+        einde_at,
+        duur_seconden,
+        aantal_intervallen,
         is_lopend,
         start_maand
     from episodes

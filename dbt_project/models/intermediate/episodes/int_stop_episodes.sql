@@ -15,8 +15,8 @@ episodes as (
         any_value(episode_roaz_regio) as roaz_regio,
         any_value(episode_afspraak_geldig_vanaf) as afspraak_geldig_vanaf,
         any_value(episode_minimale_stopduur_min) as minimale_stopduur_min,
-        min(begin_at) as started_at,
-        max(einde_at) as ended_at,
+        min(begin_at) as begin_at,
+        max(einde_at) as einde_at,
         sum(duur_seconden) as duur_seconden,
         count(*) as aantal_intervallen,
         bool_or(is_lopend) as is_lopend
@@ -33,12 +33,12 @@ final as (
         roaz_regio,
         afspraak_geldig_vanaf,
         minimale_stopduur_min,
-        started_at,
-        ended_at,
+        begin_at,
+        einde_at,
         cast(duur_seconden as bigint) as duur_seconden,
         cast(aantal_intervallen as integer) as aantal_intervallen,
         is_lopend,
-        {{ to_local_month('started_at') }} as start_maand,
+        {{ to_local_month('begin_at') }} as start_maand,
         duur_seconden >= minimale_stopduur_min * 60 as is_geteld
     from episodes
 )
