@@ -5,7 +5,6 @@ from __future__ import annotations
 from dagster import Definitions, colored_console_logger
 from dagster_dbt import DbtCliResource
 
-from cli.progress import progress_logger
 from orchestration.assets.alerts import lnaz_dq_alert
 from orchestration.assets.delivery import ministry_delivery
 from orchestration.assets.ingestion import lpz_export_day
@@ -14,6 +13,7 @@ from orchestration.assets.transform import seh_stops_dbt_assets
 from orchestration.checks import asset_checks, freshness_sensor
 from orchestration.dbt import dbt_executable, dbt_project
 from orchestration.jobs import deliver_month, ingest_export_days, transform
+from orchestration.loggers import progress_logger
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
 from orchestration.schedules import ministry_delivery_schedule, nightly_transform

@@ -193,8 +193,8 @@ def _use_delivery_definitions(monkeypatch) -> None:
     from dagster import Definitions
 
     from cli import runner
-    from cli.progress import progress_logger
     from orchestration.assets.delivery import ministry_delivery
+    from orchestration.loggers import progress_logger
     from orchestration.resources import WarehouseResource
     from orchestration.resources.mail import AlertMailerResource
     from orchestration.schedules import ministry_delivery_schedule
