@@ -6,7 +6,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup chromium demo test lint ui bench
+.PHONY: setup chromium demo test lint lint-only ui bench
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -27,10 +27,16 @@ chromium:
 
 # Two workers (CI has two cores); a test module stays on one worker, so its module-scoped
 # pipeline run is made once. The session-scoped January run is made once per worker.
+# Lint first: CI fails on a lint error as it fails on a test.
 test: setup chromium
+	$(MAKE) --no-print-directory lint-only
 	$(BIN)/pytest -n 2 --dist loadscope
 
 lint: setup
+	$(MAKE) --no-print-directory lint-only
+
+# ruff (Python) and sqlfluff (the dbt SQL), without the set-up step
+lint-only:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_project --processes 2
