@@ -28,10 +28,10 @@ from orchestration.resources.export_source import run_config as export_source_ru
 from orchestration.resources.mail import run_config as alert_mailer_run_config
 from orchestration.resources.warehouse import open_read_only
 from seh_stops import settings
+from seh_stops.days import contiguous_blocks
 from seh_stops.lpz.export_day import ExportDayNotLoadable
 from seh_stops.lpz.http_source import HttpExportSource, yesterday
 from seh_stops.lpz.pending import (
-    contiguous_blocks,
     http_probe_start,
     loaded_versions,
     pending_days,

@@ -17,6 +17,7 @@ from typing import Any
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
+from seh_stops.durable import write_durably
 from seh_stops.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -58,17 +59,15 @@ def keep_partial_parse_state(invocation_target_path: Path) -> None:
     the profile holds the warehouse path, so the state that ``dbt parse`` wrote at set-up
     (for ``data/``) made every run in another data dir parse the whole project again: 10-30 s
     of every nightly run (docs/performance.md). Copying the state back after each build makes
-    the next run in the same data dir parse only what changed. Written to a temporary name
-    and renamed, so a concurrent invocation never copies half a file.
+    the next run in the same data dir parse only what changed. Written durably (a temporary
+    name and a rename), so a concurrent invocation never copies half a file.
     """
     state = invocation_target_path / PARTIAL_PARSE_FILE
     if not state.exists():
         return
     kept = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE_FILE
     kept.parent.mkdir(parents=True, exist_ok=True)
-    temporary = kept.with_name(f".{PARTIAL_PARSE_FILE}.{os.getpid()}.tmp")
-    shutil.copyfile(state, temporary)
-    os.replace(temporary, kept)
+    write_durably(kept, state.read_bytes())
 
 
 def dbt_executable() -> str:

@@ -40,9 +40,9 @@ from orchestration.resources.warehouse import WarehouseBusy, open_read_only
 from seh_stops import settings
 from seh_stops.alerts import send_run_failure_alert
 from seh_stops.alerts.config import HOST_ENV
+from seh_stops.days import contiguous_blocks
 from seh_stops.lpz.export_day import ExportDay, ExportDayNotLoadable, verify_export_day
 from seh_stops.lpz.pending import (
-    contiguous_blocks,
     loaded_versions,
     pending_days,
     published_days,

@@ -1,5 +1,12 @@
 """Dutch wording shared by everything people read: alerts, reports, deliveries."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from seh_stops.days import contiguous_blocks
+
 MONTH_NAMES: tuple[str, ...] = (
     "januari",
     "februari",
@@ -14,3 +21,13 @@ MONTH_NAMES: tuple[str, ...] = (
     "november",
     "december",
 )
+
+
+def day_list(days: Sequence[date]) -> str:
+    """Days of one month in Dutch, consecutive ones as a range: ``4 en 6 t/m 9 februari``."""
+    parts = [
+        str(block[0].day) if len(block) == 1 else f"{block[0].day} t/m {block[-1].day}"
+        for block in contiguous_blocks(days)
+    ]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
+    return f"{listed} {MONTH_NAMES[days[0].month - 1]}"

@@ -32,7 +32,7 @@ from dagster import (
 
 from orchestration.assets.ingestion import lpz_export_day
 from orchestration.resources import WarehouseResource
-from seh_stops.lpz.pending import contiguous_blocks
+from seh_stops.days import day_ranges
 from seh_stops.processes import process_exists
 from seh_stops.quality import frames
 from seh_stops.quality.gx_context import data_docs_index_url, load_context, run_checkpoint
@@ -84,18 +84,12 @@ def lpz_export_day_expectations(
             parts[suite].append(run_checkpoint(suite, frame, gx_context))
         del frames_by_suite  # one chunk in memory at a time
     outcomes = [merge_outcomes(suite_parts) for suite_parts in parts.values()]
-    return gx_check_result(outcomes, {"export_days": describe_days(days), "chunks": len(chunks)})
+    return gx_check_result(outcomes, {"export_days": days_shown(days), "chunks": len(chunks)})
 
 
-def describe_days(days: list[date]) -> str:
-    """The checked days as ranges ('2023-01-01 .. 2023-01-31, 2023-03-02'): a backfill of
-    years is thousands of days."""
-    if not days:
-        return "none loaded"
-    return ", ".join(
-        f"{block[0]} .. {block[-1]}" if len(block) > 1 else str(block[0])
-        for block in contiguous_blocks(sorted(days))
-    )
+def days_shown(days: list[date]) -> str:
+    """The checked days as ranges ('2023-01-01 .. 2023-01-31, 2023-03-02')."""
+    return day_ranges(days) or "none loaded"
 
 
 def checked_days(context: AssetCheckExecutionContext, con: duckdb.DuckDBPyConnection) -> list[date]:

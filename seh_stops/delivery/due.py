@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from seh_stops.days import day_ranges, is_month
 from seh_stops.lpz.contract import TIMEZONE
 
 GRACE_DAYS_ENV = "SEH_NALOOPTERMIJN_DAGEN"
 DEFAULT_GRACE_DAYS = 3  # contract section 7: late registrations for the month's last days
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class DueStatus:
                 f"{self.month} is due: every export day of the month and its "
                 f"{self.grace_days} grace day(s) is loaded"
             )
-        missing = _describe_days(self.missing_days)
+        missing = day_ranges(self.missing_days)
         if self.due:
             return (
                 f"{self.month} is due since {self.latest_due_date} (the day after its grace "
@@ -64,7 +63,7 @@ class DueStatus:
 
 def check_month(month: str) -> str:
     """``month`` itself when it is of the form YYYY-MM; a clear ValueError otherwise."""
-    if not _MONTH.fullmatch(month):
+    if not is_month(month):
         raise ValueError(f"month {month!r} is not of the form YYYY-MM (for example 2023-01)")
     return month
 
@@ -121,16 +120,3 @@ def loaded_export_days(con: duckdb.DuckDBPyConnection) -> dict[date, str]:
         "order by export_datum"
     ).fetchall()
     return dict(rows)
-
-
-def _describe_days(days: tuple[date, ...]) -> str:
-    """Days as ranges of consecutive days: ``2023-01-11, 2023-02-01 .. 2023-02-03``."""
-    ranges: list[list[date]] = []
-    for day in days:
-        if ranges and day - ranges[-1][-1] == timedelta(days=1):
-            ranges[-1].append(day)
-        else:
-            ranges.append([day])
-    return ", ".join(
-        str(block[0]) if len(block) == 1 else f"{block[0]} .. {block[-1]}" for block in ranges
-    )

@@ -7,7 +7,6 @@ LNAZ appendix (regions as columns) or as the section-7 delivery CSV.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -15,11 +14,11 @@ from pathlib import Path
 import duckdb
 
 from orchestration.resources.warehouse import open_read_only
+from seh_stops.days import is_month
 from seh_stops.delivery.folders import latest_revision
 from seh_stops.delivery.table import DELIVERY_COLUMNS, delivery_csv, figure
 
 __all__ = ["DELIVERY_COLUMNS", "RegionMonth", "appendix_table", "delivery_csv", "read_month"]
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _COLUMNS = """
     maand, roaz_regio, registratiestatus, aantal_seh_locaties, aantal_stops,
     totale_duur_minuten, minuten_per_locatie_per_dag, procent_seh_uren_in_stop
@@ -47,7 +46,7 @@ class RegionMonth:
 
 def read_month(warehouse: Path, month: str) -> list[RegionMonth]:
     """The ten regions' figures for ``month`` (YYYY-MM), in the section-5 order."""
-    if not _MONTH.fullmatch(month):
+    if not is_month(month):
         raise ValueError(f"month {month!r} is not of the form YYYY-MM (for example 2023-01)")
     con = open_read_only(warehouse)
     try:
@@ -87,7 +86,7 @@ def query_months(con: duckdb.DuckDBPyConnection, first: str, last: str) -> list[
 def month_csv(warehouse: Path, month: str, delivery_root: Path) -> str:
     """The month's CSV as the ministry has it: the latest delivered revision's file when there
     is one, else the table computed now (``revisie`` 1, as a first delivery would be)."""
-    latest = latest_revision(delivery_root, month) if _MONTH.fullmatch(month) else None
+    latest = latest_revision(delivery_root, month) if is_month(month) else None
     if latest is not None:
         return latest.file(".csv").read_text(encoding="utf-8")
     return delivery_csv(read_month(warehouse, month))

@@ -16,7 +16,7 @@ from html import escape
 from seh_stops.delivery.chart import twelve_month_chart
 from seh_stops.delivery.due import twelve_months
 from seh_stops.delivery.month_figures import RegionMonth
-from seh_stops.dutch import MONTH_NAMES
+from seh_stops.dutch import MONTH_NAMES, day_list
 
 STATUS_LABELS = {
     "volledig": "volledig",
@@ -69,22 +69,6 @@ def explanation(row: RegionMonth, days_missing: bool) -> str | None:
             "de regio hun status in het LPZ; de cijfers zijn mogelijk te laag."
         )
     return f"{locations} van de regio hun status in het LPZ; de cijfers zijn mogelijk te laag."
-
-
-def describe_days(days: Sequence[date]) -> str:
-    """Days of one month in Dutch, consecutive ones as a range: ``4 en 6 t/m 9 februari``."""
-    ranges: list[list[date]] = []
-    for day in days:
-        if ranges and (day - ranges[-1][-1]).days == 1:
-            ranges[-1].append(day)
-        else:
-            ranges.append([day])
-    parts = [
-        str(block[0].day) if len(block) == 1 else f"{block[0].day} t/m {block[-1].day}"
-        for block in ranges
-    ]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
-    return f"{listed} {MONTH_NAMES[days[0].month - 1]}"
 
 
 def report_html(context: ReportContext) -> str:
@@ -151,7 +135,7 @@ def _status_section(context: ReportContext) -> str:
     if context.missing_days:
         parts.append(
             f"<p>Niet alle exportdagen van de maand zijn geladen: "
-            f"{escape(describe_days(context.missing_days))} ontbreken. De stops van die dagen "
+            f"{escape(day_list(context.missing_days))} ontbreken. De stops van die dagen "
             "kunnen ontbreken in de cijfers.</p>"
         )
     items = [
@@ -210,10 +194,6 @@ def _chart(context: ReportContext) -> str:
     return twelve_month_chart(
         months, series("aantal_stops"), series("totale_duur_minuten"), partial
     )
-
-
-def _per_day(row: RegionMonth) -> str:
-    return decimal_nl(row.minuten_per_locatie_per_dag)
 
 
 def _integer(value: int | None) -> str:

@@ -42,17 +42,6 @@ def published_days(
     return source.list_days(http_probe_start(last_loaded, end, first_export_day), end)
 
 
-def contiguous_blocks(days: list[date]) -> list[list[date]]:
-    """Consecutive days grouped together: one ingestion run covers one partition range."""
-    blocks: list[list[date]] = []
-    for day in sorted(days):
-        if blocks and day - blocks[-1][-1] == timedelta(days=1):
-            blocks[-1].append(day)
-        else:
-            blocks.append([day])
-    return blocks
-
-
 def loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[date, datetime]:
     """Per loaded export day, the instant of its current (latest) version; {} before any load."""
     try:

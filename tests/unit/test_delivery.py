@@ -12,8 +12,9 @@ from seh_stops.delivery.due import due_status, grace_days, month_days, twelve_mo
 from seh_stops.delivery.folders import RevisionExists, latest_revision, write_folder
 from seh_stops.delivery.mail import delivery_recipients, revision_mail
 from seh_stops.delivery.month_figures import RegionMonth
-from seh_stops.delivery.report_page import describe_days, explanation
+from seh_stops.delivery.report_page import explanation
 from seh_stops.delivery.table import changes, delivery_csv
+from seh_stops.dutch import day_list
 
 
 def days(first: date, last: date) -> list[date]:
@@ -137,7 +138,7 @@ def test_explanations_say_why_a_region_is_not_volledig():
     assert "geen cijfers" in explanation(row("Brabant", "niet_geregistreerd", None, None), False)
     assert "alle 6 SEH-locaties" in explanation(row("Oost", "gedeeltelijk", 1, 1), False)
     assert "exportdagen" in explanation(row("Oost", "gedeeltelijk", 1, 1), True)
-    assert describe_days([date(2023, 2, 4), *days(date(2023, 2, 6), date(2023, 2, 9))]) == (
+    assert day_list([date(2023, 2, 4), *days(date(2023, 2, 6), date(2023, 2, 9))]) == (
         "4 en 6 t/m 9 februari"
     )
 

@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
+from seh_stops.days import contiguous_blocks
 from seh_stops.lpz.contract import MANIFEST_FILE
 from seh_stops.lpz.loader import ensure_raw_schema
-from seh_stops.lpz.pending import contiguous_blocks, loaded_versions, pending_days
+from seh_stops.lpz.pending import loaded_versions, pending_days
 from seh_stops.lpz.source import LocalFolderSource
 from tests.exportdays import write_day
 

@@ -164,9 +164,9 @@ def test_chunked_outcomes_add_up_to_one_outcome():
 def test_checked_days_are_shown_as_ranges():
     from datetime import date
 
-    from orchestration.checks.gx_checks import describe_days
+    from orchestration.checks.gx_checks import days_shown
 
     days = [date(2023, 1, 1), date(2023, 1, 2), date(2023, 1, 3), date(2023, 1, 5)]
-    assert describe_days(days) == "2023-01-01 .. 2023-01-03, 2023-01-05"
-    assert describe_days([date(2023, 1, 10)]) == "2023-01-10"
-    assert describe_days([]) == "none loaded"
+    assert days_shown(days) == "2023-01-01 .. 2023-01-03, 2023-01-05"
+    assert days_shown([date(2023, 1, 10)]) == "2023-01-10"
+    assert days_shown([]) == "none loaded"
