@@ -26,7 +26,6 @@ from cli.orphaned_runs import fail_orphaned_runs
 from orchestration.assets.ingestion import verify_days
 from orchestration.resources.export_source import run_config as export_source_run_config
 from orchestration.resources.mail import run_config as alert_mailer_run_config
-from orchestration.resources.warehouse import open_read_only
 from seh_stops import settings
 from seh_stops.days import contiguous_blocks
 from seh_stops.lpz.export_day import ExportDayNotLoadable
@@ -38,6 +37,7 @@ from seh_stops.lpz.pending import (
     published_days,
 )
 from seh_stops.lpz.source import ExportSource, open_source
+from seh_stops.warehouse import open_read_only
 
 Progress = Callable[[str], None]
 # The CLI shows concise progress lines instead of Dagster's full console log.

@@ -26,11 +26,11 @@ from dagster import (
 from orchestration.assets.delivery import delivery_months
 from orchestration.jobs import deliver_month, transform
 from orchestration.resources import WarehouseResource
-from orchestration.resources.warehouse import WarehouseBusy, open_read_only
 from seh_stops.delivery.deliver import pending_deliveries
 from seh_stops.delivery.due import today_in_amsterdam
 from seh_stops.delivery.folders import delivery_root
 from seh_stops.lpz.contract import TIMEZONE
+from seh_stops.warehouse import WarehouseBusy, open_read_only
 
 # A schedule tick must answer within Dagster's evaluation timeout; a run that holds the
 # warehouse longer just means the next tick delivers.

@@ -36,18 +36,18 @@ from orchestration.jobs import ingest_export_days, transform
 from orchestration.partitions import export_days
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
-from orchestration.resources.warehouse import WarehouseBusy, open_read_only
 from seh_stops import settings
 from seh_stops.alerts import send_run_failure_alert
 from seh_stops.alerts.config import HOST_ENV
 from seh_stops.days import contiguous_blocks
-from seh_stops.lpz.export_day import ExportDay, ExportDayNotLoadable, verify_export_day
+from seh_stops.lpz.export_day import ExportDayNotLoadable, LoadableExportDay, verify_export_day
 from seh_stops.lpz.pending import (
     loaded_versions,
     pending_days,
     published_days,
 )
 from seh_stops.lpz.source import ExportSource, ExportSourceError
+from seh_stops.warehouse import WarehouseBusy, open_read_only
 
 # A sensor tick must answer within Dagster's evaluation timeout: it waits this long for a run
 # that writes the warehouse, then tries again at the next tick.
@@ -65,7 +65,7 @@ REQUEST_AGAIN_AFTER = timedelta(hours=6)
 class IngestionPlan:
     """What one tick of the export sensor asks for, and the cursor it leaves."""
 
-    blocks: list[list[ExportDay]]
+    blocks: list[list[LoadableExportDay]]
     cursor: dict[str, str]  # version_id -> when it was requested (ISO instant)
     not_loadable: list[ExportDayNotLoadable]
     waiting: list[str]  # version ids requested earlier and not yet loaded
@@ -128,7 +128,7 @@ def _is_loaded(version_id: str, loaded: dict[date, datetime]) -> bool:
         return False
 
 
-def ingestion_request(block: list[ExportDay], now: datetime) -> RunRequest:
+def ingestion_request(block: list[LoadableExportDay], now: datetime) -> RunRequest:
     """One ingestion run for a range of days, keyed by the versions it loads."""
     versions = ",".join(export_day.version_id for export_day in block)
     digest = hashlib.sha256(f"{versions}|{now.isoformat()}".encode()).hexdigest()[:16]

@@ -6,9 +6,9 @@ rows the pipeline must quarantine). For January 2023 the planned figures are the
 appendix table. Plain library code: no Dagster here.
 """
 
-from simulator.figures import RegionFigures
+from simulator.figures import PlannedFigures
 from simulator.render import QuarantinedRow
 from simulator.simulate import simulate
 from simulator.summary import NOISE_KINDS, SimulationSummary
 
-__all__ = ["NOISE_KINDS", "QuarantinedRow", "RegionFigures", "SimulationSummary", "simulate"]
+__all__ = ["NOISE_KINDS", "PlannedFigures", "QuarantinedRow", "SimulationSummary", "simulate"]

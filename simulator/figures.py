@@ -17,7 +17,7 @@ from simulator.timeutil import half_up_minutes, local_date, month_key, split_by_
 
 
 @dataclass(frozen=True)
-class RegionFigures:
+class PlannedFigures:
     """One region's planned figures for one month."""
 
     stops: int
@@ -50,8 +50,8 @@ class FigureBook:
                     for month, secs in split_by_month(start, end).items():
                         self._seconds[month][region] += secs
 
-    def month(self, key: str, regions: Iterable[str]) -> dict[str, RegionFigures]:
+    def month(self, key: str, regions: Iterable[str]) -> dict[str, PlannedFigures]:
         return {
-            region: RegionFigures(self._stops[key][region], self._seconds[key][region])
+            region: PlannedFigures(self._stops[key][region], self._seconds[key][region])
             for region in regions
         }

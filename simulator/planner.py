@@ -16,7 +16,7 @@ from datetime import date
 
 from simulator import region_month, stories
 from simulator.decorate import decorate_month
-from simulator.figures import FigureBook, RegionFigures
+from simulator.figures import FigureBook, PlannedFigures
 from simulator.ids import IdAllocator
 from simulator.model import PlacedSlot
 from simulator.month import MonthContext, month_context, stochastic_round
@@ -140,7 +140,7 @@ class Planner:
             return
         book = FigureBook(ctx.horizon)
         book.add([*carry_in, *placed])
-        figures: dict[str, RegionFigures] = book.month(ctx.key, ctx.targets)
+        figures: dict[str, PlannedFigures] = book.month(ctx.key, ctx.targets)
         for region, (stops, minutes) in ctx.targets.items():
             got = figures[region]
             wanted = (stops, minutes, minutes * 60 + residuals[region])

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from seh_stops.lpz.contract import LOCATION_COLUMNS
-from simulator.figures import FigureBook, RegionFigures
+from simulator.figures import FigureBook, PlannedFigures
 from simulator.ids import IdAllocator
 from simulator.model import PlacedSlot
 from simulator.planner import Planner
@@ -167,11 +167,11 @@ def simulate(
 
 def _summed_figures(
     streams: list[_Stream], month: str, regions: tuple[str, ...]
-) -> dict[str, RegionFigures]:
+) -> dict[str, PlannedFigures]:
     """A month's planned figures over all copies of the world (they never interact)."""
     per_copy = [stream.book.month(month, regions) for stream in streams]
     return {
-        region: RegionFigures(
+        region: PlannedFigures(
             sum(f[region].stops for f in per_copy), sum(f[region].seconds for f in per_copy)
         )
         for region in regions

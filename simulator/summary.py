@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from seh_stops.lpz.contract import DATA_FILES
-from simulator.figures import RegionFigures
+from simulator.figures import PlannedFigures
 from simulator.render import QuarantinedRow
 
 # Noise kinds every complete month with targets carries (and the tests look for in January).
@@ -62,7 +62,7 @@ class SimulationSummary:
     seed: int
     days_written: tuple[date, ...]
     rows_per_day: dict[date, dict[str, int]]
-    planned_figures: dict[str, dict[str, RegionFigures]]
+    planned_figures: dict[str, dict[str, PlannedFigures]]
     registering_regions: tuple[str, ...]
     noise: dict[str, dict[str, int]]
     quarantined: tuple[QuarantinedRow, ...]

@@ -17,9 +17,9 @@ from seh_stops import settings
 from seh_stops.batching import consecutive_batches
 from seh_stops.lpz.contract import DATA_FILES
 from seh_stops.lpz.export_day import (
-    ExportDay,
     ExportDayNotLoadable,
-    VerifiedExportDay,
+    ExportDaySummary,
+    LoadableExportDay,
     verify_export_day,
 )
 from seh_stops.lpz.loader import LoadResult, load_export_days
@@ -89,7 +89,7 @@ def lpz_export_day(
     return MaterializeResult(metadata=load_metadata(log.results))
 
 
-def _batches(checked: list[VerifiedExportDay], batch_bytes: int) -> list[list[VerifiedExportDay]]:
+def _batches(checked: list[ExportDaySummary], batch_bytes: int) -> list[list[ExportDaySummary]]:
     """Consecutive days, cut where their files would pass ``batch_bytes`` (at least one day)."""
     return consecutive_batches(checked, lambda summary: summary.size_bytes, batch_bytes)
 
@@ -121,7 +121,7 @@ class _LoadLog:
 
 def verify_days(
     source, days: list[date]
-) -> tuple[list[VerifiedExportDay], list[ExportDayNotLoadable]]:
+) -> tuple[list[ExportDaySummary], list[ExportDayNotLoadable]]:
     """Verify every day first, so that a range loads either completely or not at all.
 
     Returns what verification found, not the files: holding every parsed day of a backfill of
@@ -133,7 +133,7 @@ def verify_days(
 
 def _verify(
     source, days: list[date], keep_bytes: int
-) -> tuple[list[VerifiedExportDay], list[ExportDayNotLoadable], dict[date, ExportDay]]:
+) -> tuple[list[ExportDaySummary], list[ExportDayNotLoadable], dict[date, LoadableExportDay]]:
     """Verify every day; keep the verified files of the first days up to `keep_bytes`."""
     checked, problems, kept = [], [], {}
     budget = keep_bytes
@@ -151,7 +151,7 @@ def _verify(
     return checked, problems, kept
 
 
-def _verify_again(source, summary: VerifiedExportDay) -> ExportDay:
+def _verify_again(source, summary: ExportDaySummary) -> LoadableExportDay:
     """Read a day again right before loading it; it was complete a moment ago."""
     try:
         return verify_export_day(source, summary.day)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.resources.warehouse import open_read_only
 from seh_stops.days import is_month
 from seh_stops.delivery.folders import latest_revision
 from seh_stops.delivery.table import DELIVERY_COLUMNS, delivery_csv, figure
+from seh_stops.warehouse import open_read_only
 
 __all__ = ["DELIVERY_COLUMNS", "RegionMonth", "appendix_table", "delivery_csv", "read_month"]
 _COLUMNS = """

@@ -25,7 +25,7 @@ DELIVERY_COLUMNS = (
 FIGURE_COLUMNS = DELIVERY_COLUMNS[2:6]
 
 
-class RegionFigures(Protocol):
+class DeliveryRow(Protocol):
     """What the CSV needs of a region's month (``seh_stops.delivery.month_figures.RegionMonth``)."""
 
     maand: str
@@ -36,7 +36,7 @@ class RegionFigures(Protocol):
     totale_duur_minuten: int | None
 
 
-def delivery_csv(rows: Sequence[RegionFigures], revisie: int = 1) -> str:
+def delivery_csv(rows: Sequence[DeliveryRow], revisie: int = 1) -> str:
     """The section-7 CSV: ``;``, LF, minimal quoting, empty figures when niet_geregistreerd."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)

@@ -46,7 +46,7 @@ class IncompleteExportDay(ExportDayNotLoadable):
 
 
 @dataclass(frozen=True)
-class ExportDay:
+class LoadableExportDay:
     """A verified, complete export day, ready to load."""
 
     day: date
@@ -62,9 +62,9 @@ class ExportDay:
         """Identifies this version of the day: a correction has a later gegenereerd_op."""
         return f"{self.day.isoformat()}@{self.generated_on}"
 
-    def summary(self) -> VerifiedExportDay:
+    def summary(self) -> ExportDaySummary:
         """What verification established, without the files."""
-        return VerifiedExportDay(
+        return ExportDaySummary(
             day=self.day,
             generated_on=self.generated_on,
             generated_at=self.generated_at,
@@ -75,7 +75,7 @@ class ExportDay:
 
 
 @dataclass(frozen=True)
-class VerifiedExportDay:
+class ExportDaySummary:
     """A day that was complete when it was verified, without its files: a few hundred bytes,
     where the parsed files take about ten times their size. A backfill of years keeps these
     for every day, and the files of one day at a time."""
@@ -92,7 +92,7 @@ class VerifiedExportDay:
         return f"{self.day.isoformat()}@{self.generated_on}"
 
 
-def verify_export_day(source: ExportSource, day: date) -> ExportDay:
+def verify_export_day(source: ExportSource, day: date) -> LoadableExportDay:
     """Read and verify ``day`` from ``source``; raise :class:`ExportDayNotLoadable` if unfit."""
     manifest_bytes = source.read(day, MANIFEST_FILE)
     if manifest_bytes is None:
@@ -123,7 +123,7 @@ def verify_export_day(source: ExportSource, day: date) -> ExportDay:
             )
         contents[name] = content
         files[name] = parsed
-    return ExportDay(
+    return LoadableExportDay(
         day=day,
         generated_on=manifest["gegenereerd_op"],
         generated_at=generated_at,

@@ -21,7 +21,7 @@ import pandas as pd
 
 from seh_stops.durable import write_durably
 from seh_stops.lpz.contract import COLUMNS_BY_FILE, LOCATIONS_FILE, MUTATIONS_FILE
-from seh_stops.lpz.export_day import ExportDay
+from seh_stops.lpz.export_day import LoadableExportDay
 
 RAW_TABLE_BY_FILE = {LOCATIONS_FILE: "raw.seh_locaties", MUTATIONS_FILE: "raw.seh_statusmutaties"}
 _LINEAGE_COLUMNS = (
@@ -61,7 +61,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_export_day(
-    con: duckdb.DuckDBPyConnection, export_day: ExportDay, archive_root: Path
+    con: duckdb.DuckDBPyConnection, export_day: LoadableExportDay, archive_root: Path
 ) -> LoadResult:
     """Archive ``export_day`` and load it into the raw tables in one transaction."""
     (result,) = load_export_days(con, [export_day], archive_root)
@@ -69,7 +69,7 @@ def load_export_day(
 
 
 def load_export_days(
-    con: duckdb.DuckDBPyConnection, export_days: Sequence[ExportDay], archive_root: Path
+    con: duckdb.DuckDBPyConnection, export_days: Sequence[LoadableExportDay], archive_root: Path
 ) -> list[LoadResult]:
     """Archive each of ``export_days`` and load the new versions among them in one transaction.
 
@@ -139,7 +139,9 @@ def _loaded_version_ids(con: duckdb.DuckDBPyConnection, version_ids: list[str]) 
     return {row[0] for row in rows}
 
 
-def _insert_versions(con: duckdb.DuckDBPyConnection, to_load: list[tuple[ExportDay, Path]]) -> None:
+def _insert_versions(
+    con: duckdb.DuckDBPyConnection, to_load: list[tuple[LoadableExportDay, Path]]
+) -> None:
     """The versions, their records and their malformed records, in one transaction."""
     con.execute("begin transaction")
     try:
@@ -166,7 +168,7 @@ def _insert_versions(con: duckdb.DuckDBPyConnection, to_load: list[tuple[ExportD
         raise
 
 
-def archive_export_day(export_day: ExportDay, archive_root: Path) -> Path:
+def archive_export_day(export_day: LoadableExportDay, archive_root: Path) -> Path:
     """Copy every file of this version to ``archive/YYYY-MM-DD/<gegenereerd_op>/``.
 
     Written to a temporary name, flushed to disk and renamed, so a crash never leaves a
@@ -189,7 +191,7 @@ def _safe_name(generated_on: str) -> str:
     return generated_on.replace(":", "").replace("+", "p")
 
 
-def _lineage(export_day: ExportDay, name: str) -> dict[str, object]:
+def _lineage(export_day: LoadableExportDay, name: str) -> dict[str, object]:
     return {
         "versie_id": export_day.version_id,
         "export_datum": export_day.day,
@@ -198,7 +200,9 @@ def _lineage(export_day: ExportDay, name: str) -> dict[str, object]:
     }
 
 
-def _insert_records(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name: str) -> None:
+def _insert_records(
+    con: duckdb.DuckDBPyConnection, export_day: LoadableExportDay, name: str
+) -> None:
     parsed = export_day.files[name]
     columns = COLUMNS_BY_FILE[name]
     frame = pd.DataFrame(
@@ -219,7 +223,9 @@ def _insert_records(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name:
         con.unregister("records_frame")
 
 
-def _insert_malformed(con: duckdb.DuckDBPyConnection, export_day: ExportDay, name: str) -> None:
+def _insert_malformed(
+    con: duckdb.DuckDBPyConnection, export_day: LoadableExportDay, name: str
+) -> None:
     malformed = export_day.files[name].malformed
     lineage = _lineage(export_day, name)
     for record in malformed:

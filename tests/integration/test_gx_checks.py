@@ -36,10 +36,10 @@ from orchestration.checks.gx_checks import (
 )
 from orchestration.partitions import export_days
 from orchestration.resources import ExportSourceResource, WarehouseResource
-from orchestration.resources.warehouse import open_read_only
 from seh_stops.quality import frames
 from seh_stops.quality.gx_context import CONTEXT_DIR, load_context, run_checkpoint
 from seh_stops.quality.gx_setup import set_up
+from seh_stops.warehouse import open_read_only
 from tests.exportdays import location_line, mutation_line, write_day
 
 DAY = date(2023, 1, 10)

@@ -191,10 +191,10 @@ def test_a_batch_of_days_loads_each_version_once_with_its_outcome(con, tmp_path)
 
 def test_days_are_batched_in_order_by_the_size_of_their_files():
     from orchestration.assets.ingestion import _batches
-    from seh_stops.lpz.export_day import VerifiedExportDay
+    from seh_stops.lpz.export_day import ExportDaySummary
 
-    def day(n: int, size: int) -> VerifiedExportDay:
-        return VerifiedExportDay(date(2023, 1, n), "x", None, "sha", "src", size)
+    def day(n: int, size: int) -> ExportDaySummary:
+        return ExportDaySummary(date(2023, 1, n), "x", None, "sha", "src", size)
 
     days = [day(1, 4), day(2, 4), day(3, 9), day(4, 1), day(5, 1)]
     assert [[d.day.day for d in b] for b in _batches(days, 8)] == [[1, 2], [3], [4, 5]]

@@ -23,8 +23,8 @@ import pytest
 from cli.runner import run_pipeline
 from orchestration.dbt import dbt_executable
 from orchestration.resources import WarehouseResource
-from orchestration.resources.warehouse import open_read_only
 from seh_stops import settings
+from seh_stops.warehouse import open_read_only
 from tests.exportdays import location_line, mutation_line, write_day
 
 FIRST = date(2023, 1, 2)

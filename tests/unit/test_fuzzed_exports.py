@@ -24,7 +24,7 @@ from seh_stops.lpz.contract import (
     MANIFEST_FILE,
 )
 from seh_stops.lpz.csv_file import UnreadableFile, parse_export_csv
-from seh_stops.lpz.export_day import ExportDay, ExportDayNotLoadable, verify_export_day
+from seh_stops.lpz.export_day import ExportDayNotLoadable, LoadableExportDay, verify_export_day
 from seh_stops.lpz.inventory import GENERIC_REASON, reason_phrase
 from seh_stops.lpz.pending import pending_days
 from seh_stops.lpz.source import LocalFolderSource, manifest_instant
@@ -42,7 +42,7 @@ from tests.fuzz_profile import fuzz_settings
 MAX_REASON_CHARS = 400
 
 
-def verify_in_folder(case: FuzzedDay) -> ExportDay | ExportDayNotLoadable:
+def verify_in_folder(case: FuzzedDay) -> LoadableExportDay | ExportDayNotLoadable:
     """Write the day into a real export folder and verify it as the pipeline does."""
     with tempfile.TemporaryDirectory() as root:
         case.write(Path(root))
@@ -52,7 +52,7 @@ def verify_in_folder(case: FuzzedDay) -> ExportDay | ExportDayNotLoadable:
             return problem
 
 
-def assert_reads_back(export_day: ExportDay, expected: CsvFile) -> None:
+def assert_reads_back(export_day: LoadableExportDay, expected: CsvFile) -> None:
     """Every record of ``expected`` is read with its values, or as malformed with its fields."""
     parsed = export_day.files[expected.name]
     assert [(r.record_number, r.values) for r in parsed.records] == expected.well_formed()
@@ -62,7 +62,9 @@ def assert_reads_back(export_day: ExportDay, expected: CsvFile) -> None:
     ]
 
 
-def assert_meets_contract(case: FuzzedDay, result: ExportDay | ExportDayNotLoadable) -> None:
+def assert_meets_contract(
+    case: FuzzedDay, result: LoadableExportDay | ExportDayNotLoadable
+) -> None:
     if isinstance(result, ExportDayNotLoadable):
         phrase = reason_phrase(result)
         assert case.outcome is not Outcome.COMPLETE, f"{case.breakage}: refused: {result}"
@@ -93,7 +95,7 @@ def test_every_generated_day_is_complete_or_refused_for_a_documented_reason(kind
 @given(loadable_days())
 def test_well_formed_days_with_hostile_values_load_every_record_as_written(case):
     result = verify_in_folder(case)
-    assert isinstance(result, ExportDay), f"{case.breakage}: {result}"
+    assert isinstance(result, LoadableExportDay), f"{case.breakage}: {result}"
     assert_meets_contract(case, result)
 
 

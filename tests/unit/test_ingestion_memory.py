@@ -9,7 +9,7 @@ from dagster import Failure
 
 from orchestration.assets import ingestion
 from seh_stops.lpz.contract import MUTATIONS_FILE
-from seh_stops.lpz.export_day import ExportDay, VerifiedExportDay
+from seh_stops.lpz.export_day import ExportDaySummary, LoadableExportDay
 from seh_stops.lpz.source import LocalFolderSource
 from simulator import simulate
 
@@ -28,14 +28,14 @@ def test_verify_days_returns_what_it_found_without_the_files(source):
     checked, problems = ingestion.verify_days(source, DAYS)
     assert problems == []
     assert [c.day for c in checked] == DAYS
-    assert all(isinstance(c, VerifiedExportDay) and c.size_bytes > 0 for c in checked)
+    assert all(isinstance(c, ExportDaySummary) and c.size_bytes > 0 for c in checked)
     assert checked[0].version_id.startswith("2023-01-10@2023-01-11T02:30:00")
 
 
 def test_verified_files_are_kept_only_within_the_budget(source):
     checked, _, everything = ingestion._verify(source, DAYS, keep_bytes=10**9)
     assert list(everything) == DAYS
-    assert all(isinstance(day, ExportDay) for day in everything.values())
+    assert all(isinstance(day, LoadableExportDay) for day in everything.values())
     budget = checked[0].size_bytes  # room for the first day only
     _, _, kept = ingestion._verify(source, DAYS, keep_bytes=budget)
     assert list(kept) == [FIRST]
