@@ -8,7 +8,6 @@ removed first, so a day that is being rewritten never looks complete with stale 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -16,12 +15,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from seh_stops.lpz.contract import (
-    CONTRACT_VERSION,
     LOCATION_COLUMNS,
     LOCATIONS_FILE,
     MANIFEST_FILE,
     MUTATION_COLUMNS,
     MUTATIONS_FILE,
+    manifest_object,
 )
 from simulator.timeutil import format_timestamp
 
@@ -62,22 +61,15 @@ def write_export_day(
     folder = out_dir / day.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST_FILE).unlink(missing_ok=True)
-    entries = []
-    counts: dict[str, int] = {}
+    written: dict[str, tuple[bytes, int]] = {}
     for name, columns, rows in (
         (LOCATIONS_FILE, LOCATION_COLUMNS, locations),
         (MUTATIONS_FILE, MUTATION_COLUMNS, mutations),
     ):
         data, count = csv_bytes(columns, rows)
         _write_atomic(folder / name, data)
-        entries.append({"naam": name, "rijen": count, "sha256": hashlib.sha256(data).hexdigest()})
-        counts[name] = count
-    manifest = {
-        "contractversie": CONTRACT_VERSION,
-        "exportdatum": day.isoformat(),
-        "gegenereerd_op": format_timestamp(generated_at),
-        "bestanden": entries,
-    }
+        written[name] = (data, count)
+    manifest = manifest_object(day, format_timestamp(generated_at), written)
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     _write_atomic(folder / MANIFEST_FILE, text.encode("utf-8"))
-    return counts
+    return {name: count for name, (_, count) in written.items()}

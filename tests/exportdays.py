@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from seh_stops.lpz.contract import (
     MANIFEST_FILE,
     MUTATION_COLUMNS,
     MUTATIONS_FILE,
+    manifest_object,
 )
 
 HEADER = {LOCATIONS_FILE: ";".join(LOCATION_COLUMNS), MUTATIONS_FILE: ";".join(MUTATION_COLUMNS)}
@@ -82,18 +82,12 @@ def write_day(
         LOCATIONS_FILE: "\n".join([HEADER[LOCATIONS_FILE], *(locations or [location_line()])]),
         MUTATIONS_FILE: "\n".join([HEADER[MUTATIONS_FILE], *(mutations or [])]),
     }
-    entries = []
+    written = {}
     for name, text in contents.items():
         data = (text + "\n").encode("utf-8")
         (folder / name).write_bytes(data)
-        rows = len([line for line in text.split("\n")[1:] if line])
-        entries.append({"naam": name, "rijen": rows, "sha256": hashlib.sha256(data).hexdigest()})
-    manifest = {
-        "contractversie": "1",
-        "exportdatum": day.isoformat(),
-        "gegenereerd_op": generated_on or f"{day.isoformat()}T23:59:00+01:00",
-        "bestanden": entries,
-    }
+        written[name] = (data, len([line for line in text.split("\n")[1:] if line]))
+    manifest = manifest_object(day, generated_on or f"{day.isoformat()}T23:59:00+01:00", written)
     manifest.update(manifest_overrides or {})
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
     for name, data in (raw or {}).items():

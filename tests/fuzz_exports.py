@@ -37,6 +37,7 @@ from seh_stops.lpz.contract import (
     LOCATIONS_FILE,
     MANIFEST_FILE,
     MUTATIONS_FILE,
+    manifest_object,
 )
 from seh_stops.lpz.inventory import MISSING_MANIFEST_REASON
 
@@ -208,15 +209,9 @@ def generated_on(day: date) -> str:
 def manifest_dict(
     day: date, contents: dict[str, bytes], rijen: dict[str, int], generated: str
 ) -> dict:
-    return {
-        "contractversie": "1",
-        "exportdatum": day.isoformat(),
-        "gegenereerd_op": generated,
-        "bestanden": [
-            {"naam": name, "rijen": rijen[name], "sha256": hashlib.sha256(data).hexdigest()}
-            for name, data in contents.items()
-        ],
-    }
+    return manifest_object(
+        day, generated, {name: (data, rijen[name]) for name, data in contents.items()}
+    )
 
 
 def to_json_bytes(manifest: object) -> bytes:

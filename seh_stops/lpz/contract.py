@@ -7,6 +7,10 @@ can escape the export folder or base URL.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+
 CONTRACT_VERSION = "1"
 
 LOCATIONS_FILE = "seh_locaties.csv"
@@ -44,3 +48,23 @@ COLUMNS_BY_FILE: dict[str, tuple[str, ...]] = {
 
 # The reference timezone of export days, months and local midnights.
 TIMEZONE = "Europe/Amsterdam"
+
+
+def manifest_object(
+    day: date, generated_on: str, files: Mapping[str, tuple[bytes, int]]
+) -> dict[str, object]:
+    """The ``manifest.json`` object of an export day (specification, section 1.1).
+
+    ``files`` maps each listed file name to its bytes and its number of data rows. The
+    pipeline only reads manifests; the simulator and the tests write them with this one
+    function, so what they write cannot drift from what the reader verifies.
+    """
+    return {
+        "contractversie": CONTRACT_VERSION,
+        "exportdatum": day.isoformat(),
+        "gegenereerd_op": generated_on,
+        "bestanden": [
+            {"naam": name, "rijen": rows, "sha256": hashlib.sha256(data).hexdigest()}
+            for name, (data, rows) in files.items()
+        ],
+    }
