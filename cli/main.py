@@ -236,13 +236,10 @@ def _deliver(args: argparse.Namespace) -> int:
 
 def _failure_description(result) -> str:
     """The reason a Dagster run failed, as the asset put it (a Failure's description)."""
-    for event in result.all_events:
-        if event.is_step_failure:
-            data = event.step_failure_data
-            if data.user_failure_data is not None and data.user_failure_data.description:
-                return data.user_failure_data.description
-            return data.error.message.strip() if data.error else event.message
-    return f"run {result.run_id} failed; see it in the Dagster UI"
+    from orchestration.run_failures import first_step_failure
+
+    reason = first_step_failure(result.all_events)
+    return reason or f"run {result.run_id} failed; see it in the Dagster UI"
 
 
 def _demo(args: argparse.Namespace) -> int:

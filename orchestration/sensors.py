@@ -36,6 +36,7 @@ from orchestration.jobs import ingest_export_days, transform
 from orchestration.partitions import export_days
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
+from orchestration.run_failures import error_text
 from seh_stops import settings
 from seh_stops.alerts import send_run_failure_alert
 from seh_stops.alerts.config import HOST_ENV
@@ -274,18 +275,3 @@ def failure_messages(context: RunFailureSensorContext) -> list[str]:
     if not messages and context.failure_event.message:
         messages.append(context.failure_event.message)
     return messages
-
-
-def error_text(error) -> str:
-    """``: Type: message`` of the error the step's code raised, with Dagster's notes before it.
-
-    Dagster wraps that error (in a step-execution error, or a retry error saying the retries
-    ran out); the innermost cause is what went wrong, a wrapper's own message is kept only when
-    it says something (``(Exceeded max_retries of 3)``).
-    """
-    texts = []
-    while error is not None:
-        texts.append(error.message.strip())
-        error = error.cause
-    notes = "".join(f" ({text})" for text in texts[:-1] if not text.startswith("dagster."))
-    return f"{notes}: {texts[-1]}"

@@ -15,6 +15,7 @@ from cli.runner import instance
 from orchestration.assets.delivery import ministry_delivery
 from orchestration.resources import WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
+from orchestration.run_failures import step_failure_text
 from orchestration.schedules import ministry_delivery_schedule
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -50,7 +51,7 @@ def metadata(result: ExecuteInProcessResult) -> dict[str, object]:
 def failure(result: ExecuteInProcessResult) -> str:
     """The description of the asset's Failure."""
     [event] = [event for event in result.all_events if event.is_step_failure]
-    return event.step_failure_data.user_failure_data.description
+    return step_failure_text(event)
 
 
 def schedule_requests(day_and_hour: datetime) -> list[tuple[str, str]]:

@@ -24,7 +24,8 @@ from dagster import (
 from orchestration.assets.alerts import build_lnaz_dq_alert, lnaz_dq_alert
 from orchestration.resources.mail import AlertMailerResource
 from orchestration.resources.warehouse import WarehouseResource
-from orchestration.sensors import engineer_run_failure_alert, error_text
+from orchestration.run_failures import error_text
+from orchestration.sensors import engineer_run_failure_alert
 from seh_stops.alerts.config import ALL_ENV_VARS
 from tests.alert_findings import EUREGIO, MIDDEN, ledger_rows, write_findings
 from tests.smtp_server import smtp_server
