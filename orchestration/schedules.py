@@ -8,11 +8,11 @@ are loaded by ``lpz_export_sensor`` and followed by a rebuild at once
 
 The delivery to the ministry:
 
-One evaluation does both jobs of issue 5 point 2, so there is one place to look: every morning
-at 07:00 (Europe/Amsterdam) it requests the delivery of each month that is due and was never
-delivered, and of each delivered month whose figures in the warehouse now differ from its
-latest revision (a late mutation, a withdrawal, a corrected export day). The run itself decides
-again, so a request that turns out unchanged makes no revision.
+One evaluation does both jobs (deliver what is due, redeliver what changed), so there is one
+place to look: every morning at 07:00 (Europe/Amsterdam) it requests the delivery of each month
+that is due and was never delivered, and of each delivered month whose figures in the warehouse
+now differ from its latest revision (a late mutation, a withdrawal, a corrected export day).
+The run itself decides again, so a request that turns out unchanged makes no revision.
 """
 
 from dagster import (

@@ -1,4 +1,4 @@
-"""Generators of broken LPZ export days, for the fuzz tests (issue 8, point 3).
+"""Generators of broken LPZ export days, for the fuzz tests.
 
 A generated day starts as a well-formed export in all the forms the contract allows (headers
 in any order, extra columns, CRLF or LF, a BOM, quoting where needed or everywhere, blank

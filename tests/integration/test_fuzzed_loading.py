@@ -1,4 +1,4 @@
-"""Fuzzed export days loaded into a real DuckDB file by the real loader (issue 8, point 3).
+"""Fuzzed export days loaded into a real DuckDB file by the real loader.
 
 The accounting of the raw layer, per file and per day: every record the LPZ put in a file
 (the manifest's ``rijen``) is in ``raw.<file>`` or in ``raw.quarantaine`` (``malformed_row``),

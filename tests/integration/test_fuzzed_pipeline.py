@@ -1,4 +1,4 @@
-"""A fixed handful of broken export days through the whole pipeline (issue 8, point 3).
+"""A fixed handful of broken export days through the whole pipeline.
 
 The days are drawn from the fuzz generators (tests/fuzz_exports.py) with fixed choices, so
 this one run of ``run_pipeline`` (Dagster ingestion, inventory, ``dbt build``) is cheap and

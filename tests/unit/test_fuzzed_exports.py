@@ -1,4 +1,4 @@
-"""Fuzzed export days against verification and CSV reading (issue 8, point 3; fast layer).
+"""Fuzzed export days against verification and CSV reading (the fast layer).
 
 Every generated day (tests/fuzz_exports.py) is either complete, with every record read back
 exactly as written, or refused with an ``ExportDayNotLoadable`` whose reason maps to one of
