@@ -11,10 +11,13 @@ once, then measures in separate processes, each with its wall time and peak memo
 
 and once, at Dutch scale, the start-up cost: a backfill of a single export day. It prints a
 markdown table with the ratios b/a, c/b and d(10y)/d(1y), and writes it with the raw numbers
-to the work dir. Usage (docs/performance.md):
+to the work dir. With ``--baseline REF`` it also measures b, d and the start-up cost of a git
+ref (``trees.py``), interleaved with the working tree's on the same files, and prints the
+ratios side by side. Usage (docs/performance.md):
 
     .venv/bin/python -m benchmarks.run                      # 1:1, 1:10 and 100:1
     .venv/bin/python -m benchmarks.run --size 1:1 --size 100:2 --work-dir /tmp/seh-bench
+    .venv/bin/python -m benchmarks.run --size 1:1 --baseline main   # A/B against main
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.agreement import check_agreement, pipeline_table
+from benchmarks.trees import WORKING_TREE, Tree, baseline_tree
 from seh_stops.lpz.contract import DATA_FILES
 from seh_stops.settings import REPO_ROOT
 
@@ -42,6 +46,9 @@ DEFAULT_SIZES = ("1:1", "1:10", "100:1")
 # first day of the longest history (SEH_FIRST_EXPORT_DAY).
 LAST_HISTORY_DAY = date(2025, 12, 31)
 BIN = Path(sys.executable).parent
+# The steps that run seh-stops itself, and so are measured per tree with --baseline; the floor
+# and the pandas baseline are the benchmark's own yardsticks, measured once.
+TREE_STEPS = ("pipeline", "nightly")
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,7 @@ class SizeResult:
     simulate_seconds: float
     steps: dict[str, Measurement] = field(default_factory=dict)
     region_months_compared: int = 0
+    baseline_steps: dict[str, Measurement] = field(default_factory=dict)  # with --baseline
 
 
 class BenchmarkFailed(RuntimeError):
@@ -192,23 +200,32 @@ def prepare(size: Size, work: Path, env: dict[str, str]) -> tuple[Path, Path, da
     return history, nightly, next_day, result
 
 
-def run_size(size: Size, work: Path, env: dict[str, str], progress) -> SizeResult:
+def run_size(
+    size: Size, work: Path, env: dict[str, str], progress, baseline: Tree | None = None
+) -> SizeResult:
     history, nightly, next_day, result = prepare(size, work, env)
     folder = work / size.slug
-    data = folder / "data"
-    shutil.rmtree(data, ignore_errors=True)
-    seh = str(BIN / "seh-stops")
+    trees = [WORKING_TREE] + ([baseline] if baseline else [])
+    data = {
+        tree: folder / ("data" if tree is WORKING_TREE else f"data-{tree.slug}") for tree in trees
+    }
+    for path in data.values():
+        shutil.rmtree(path, ignore_errors=True)
     progress(f"{size.label}: {result.days} days, {sum(result.rows.values())} rows")
     result.steps["floor"] = measure(
         [sys.executable, "-m", "benchmarks.floor", str(history)], folder / "floor.log", env
     )
     progress(f"  a floor    {result.steps['floor'].seconds:8.1f} s")
-    result.steps["pipeline"] = measure(
-        [seh, "run", "--data-dir", str(data), "--source", str(history)],
-        folder / "pipeline.log",
-        env,
-    )
-    progress(f"  b pipeline {result.steps['pipeline'].seconds:8.1f} s")
+    # interleaved, the first tree of each pair alternating: a change of load, and whatever the
+    # first of two runs warms for the second (the page cache), falls on both trees alike
+    for tree in trees:
+        steps = result.steps if tree is WORKING_TREE else result.baseline_steps
+        steps["pipeline"] = measure(
+            [tree.seh_stops, "run", "--data-dir", str(data[tree]), "--source", str(history)],
+            folder / f"pipeline-{tree.slug}.log",
+            tree.env(env),
+        )
+        progress(f"  b pipeline {steps['pipeline'].seconds:8.1f} s  ({tree.label})")
     baseline_csv = folder / "pandas.csv"
     result.steps["pandas"] = measure(
         [
@@ -226,35 +243,39 @@ def run_size(size: Size, work: Path, env: dict[str, str], progress) -> SizeResul
     progress(f"  c pandas   {cell(result.steps['pandas'])}")
     if result.steps["pandas"].out_of_memory_gib is None:
         result.region_months_compared = check_agreement(
-            pipeline_table(data / "warehouse.duckdb"), pd.read_csv(baseline_csv)
+            pipeline_table(data[WORKING_TREE] / "warehouse.duckdb"), pd.read_csv(baseline_csv)
         )
         progress(f"    pandas agrees with the pipeline on {result.region_months_compared} rows")
     day = next_day.isoformat()
-    result.steps["nightly"] = measure(
-        [seh, "run", "--data-dir", str(data), "--source", str(nightly), "--from", day, "--to", day],
-        folder / "nightly.log",
-        env,
-    )
-    progress(f"  d nightly  {result.steps['nightly'].seconds:8.1f} s")
+    for tree in reversed(trees):
+        steps = result.steps if tree is WORKING_TREE else result.baseline_steps
+        command = [tree.seh_stops, "run", "--data-dir", str(data[tree]), "--source", str(nightly)]
+        steps["nightly"] = measure(
+            [*command, "--from", day, "--to", day],
+            folder / f"nightly-{tree.slug}.log",
+            tree.env(env),
+        )
+        progress(f"  d nightly  {steps['nightly'].seconds:8.1f} s  ({tree.label})")
     return result
 
 
-def startup_cost(work: Path, env: dict[str, str]) -> Measurement:
+def startup_cost(work: Path, env: dict[str, str], tree: Tree = WORKING_TREE) -> Measurement:
     """A backfill of one export day on a fresh data dir: the pipeline's fixed cost."""
     folder = work / "startup"
-    shutil.rmtree(folder, ignore_errors=True)
     exports = folder / "exports"
     day = LAST_HISTORY_DAY.isoformat()
-    seh = str(BIN / "seh-stops")
-    measure(
-        [seh, "simulate", "--from", day, "--to", day, "--out", str(exports)],
-        folder / "simulate.log",
-        env,
-    )
+    if not exports.exists():
+        measure(
+            [WORKING_TREE.seh_stops, "simulate", "--from", day, "--to", day, "--out", str(exports)],
+            folder / "simulate.log",
+            env,
+        )
+    data = folder / f"data-{tree.slug}"
+    shutil.rmtree(data, ignore_errors=True)
     return measure(
-        [seh, "run", "--data-dir", str(folder / "data"), "--source", str(exports)],
-        folder / "pipeline.log",
-        env,
+        [tree.seh_stops, "run", "--data-dir", str(data), "--source", str(exports)],
+        folder / f"pipeline-{tree.slug}.log",
+        tree.env(env),
     )
 
 
@@ -323,6 +344,39 @@ def markdown(results: list[SizeResult], startup: Measurement | None, machine: st
     return "\n".join(lines) + "\n"
 
 
+def comparison(
+    results: list[SizeResult], startup: Measurement | None, base: Measurement | None, label: str
+) -> str:
+    """The working tree beside the baseline, measured in the same run: time and the ratio."""
+    lines = [
+        f"Side by side with {label} (same files, same run, interleaved):",
+        "",
+        "| size | step | baseline | working tree | working / baseline |",
+        "|---|---|---:|---:|---:|",
+    ]
+    if startup and base:
+        lines.append(
+            f"| one export day | start-up | {cell(base)} | {cell(startup)} "
+            f"| {ratio(startup.seconds, base.seconds)} |"
+        )
+    for r in results:
+        for step in TREE_STEPS:
+            now, before = r.steps[step], r.baseline_steps[step]
+            lines.append(
+                f"| {r.size.label} | {step} | {cell(before)} | {cell(now)} "
+                f"| {ratio(now.seconds, before.seconds)} |"
+            )
+        if startup and base:
+            a = r.steps["floor"].seconds
+            marginal_now = (r.steps["pipeline"].seconds - startup.seconds) / a
+            marginal_before = (r.baseline_steps["pipeline"].seconds - base.seconds) / a
+            lines.append(
+                f"| {r.size.label} | (b - start-up) / a | {marginal_before:,.1f} x "
+                f"| {marginal_now:,.1f} x | {ratio(marginal_now, marginal_before)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def machine_description() -> str:
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = os.getloadavg()[0]
@@ -349,6 +403,11 @@ def main() -> None:
         help="where the simulated files, data dirs and logs go (default data/bench)",
     )
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up measurement")
+    parser.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="also measure this git ref (a worktree in the work dir), side by side",
+    )
     args = parser.parse_args()
     sizes = args.sizes or [parse_size(text) for text in DEFAULT_SIZES]
     work = args.work_dir.resolve()
@@ -364,16 +423,25 @@ def main() -> None:
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    startup = None if args.no_startup else startup_cost(work, env)
-    if startup:
+    baseline = baseline_tree(args.baseline, work, progress) if args.baseline else None
+    startup = base_startup = None
+    if not args.no_startup:
+        if baseline:  # the baseline first here, the working tree first in the next step
+            base_startup = startup_cost(work, env, baseline)
+            progress(f"start-up: {cell(base_startup)} ({baseline.label})")
+        startup = startup_cost(work, env)
         progress(f"start-up: {cell(startup)}")
-    results = [run_size(size, work, env, progress) for size in sizes]
+    results = [run_size(size, work, env, progress, baseline) for size in sizes]
     table = markdown(results, startup, machine_description())
+    if baseline:
+        table += "\n" + comparison(results, startup, base_startup, baseline.label)
     (work / "results.md").write_text(table, encoding="utf-8")
     (work / "results.json").write_text(
         json.dumps(
             {
                 "startup": asdict(startup) if startup else None,
+                "baseline": args.baseline,
+                "baseline_startup": asdict(base_startup) if base_startup else None,
                 "sizes": [asdict(r) for r in results],
             },
             indent=2,
