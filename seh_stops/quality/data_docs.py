@@ -42,6 +42,7 @@ _URL_ATTRIBUTE = re.compile(r'(?<![\w-])(src|href)="([^"]*)"', re.IGNORECASE)
 _SRI_ATTRIBUTES = re.compile(r'\s(?:integrity|crossorigin)="[^"]*"', re.IGNORECASE)
 _RELATIVE_STATIC = re.compile(r"^(?:\./|(?:\.\./)+)?static/")
 _CSS_EXTERNAL_URL = re.compile(r"""url\(\s*['"]?(?:https?:)?//[^)]*\)""", re.IGNORECASE)
+_STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
 
 
 class DataDocsAssetsMissing(RuntimeError):
@@ -57,8 +58,8 @@ def offline_html(html: str, depth: int) -> str:
     GX logo becomes GX's own copy in ``static/images``, relative ``static/`` paths are made
     right for the page's folder (GX's favicon path is one folder short on validation pages),
     and an external load this module does not know is removed, with a warning, rather than
-    left to call out. External ``url(...)`` in inline styles (GX's dark-mode logo) become
-    ``none``.
+    left to call out. External ``url(...)`` in ``<style>`` blocks (GX's dark-mode logo)
+    become ``none``; the rest of the page (values of the data among it) is left as it is.
     """
     root = "../" * depth
 
@@ -78,7 +79,11 @@ def offline_html(html: str, depth: int) -> str:
         tag = tag[:start] + local + tag[end:]
         return _SRI_ATTRIBUTES.sub("", tag) if _is_external(url) else tag
 
-    return _CSS_EXTERNAL_URL.sub("none", _ELEMENT.sub(element, html))
+    def style(match: re.Match[str]) -> str:
+        opening, css, closing = match.groups()
+        return opening + _CSS_EXTERNAL_URL.sub("none", css) + closing
+
+    return _STYLE.sub(style, _ELEMENT.sub(element, html))
 
 
 def _local(url: str, root: str) -> str | None:

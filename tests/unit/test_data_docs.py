@@ -47,11 +47,13 @@ def test_the_logo_is_gx_own_copy_and_the_context_id_is_gone():
     html = (
         f'<img class="NO-CACHE" src="{BUCKET}logo-long.png?d=20230101T000000Z&amp;'
         'dataContextId=c71ea029" alt="Great Expectations"/>'
-        f".navbar-brand a {{ background: url('{BUCKET}full_logo_dark.png') 0 0 no-repeat; }}"
+        f"<style>.navbar-brand a {{ background: url('{BUCKET}full_logo_dark.png') 0 0; }}</style>"
+        "<td>url(https://example.org/a value in the data)</td>"
     )
     out = offline_html(html, depth=1)
     assert '<img class="NO-CACHE" src="../static/images/logo-long.png"' in out
-    assert "background: none 0 0 no-repeat" in out
+    assert "background: none 0 0;" in out
+    assert "<td>url(https://example.org/a value in the data)</td>" in out
     assert "dataContextId" not in out and "amazonaws" not in out
 
 
