@@ -14,6 +14,8 @@ setup:
 	# otherwise compile the imports from source where .pyc files are not written.
 	uv sync --frozen --python python3.11 --compile-bytecode
 	$(BIN)/python -m seh_stops.quality.gx_setup
+	# The Data Docs' scripts and styles, from npm by pinned hash: the pages render offline.
+	$(BIN)/python -m seh_stops.quality.data_docs_assets
 	cd dbt_project && ../$(BIN)/dbt parse --profiles-dir . --quiet
 
 demo: setup
