@@ -8,7 +8,7 @@ import pytest
 from seh_stops.lpz.export_day import verify_export_day
 from seh_stops.lpz.loader import LoadOutcome, load_export_day
 from seh_stops.lpz.source import LocalFolderSource
-from tests.exportdays import mutation_line, write_day
+from tests.exportdays import folder_source, mutation_line, write_day
 
 DAY = date(2023, 1, 10)
 
@@ -36,7 +36,7 @@ def ingest_range(days, exports, warehouse, instance):
     from dagster import materialize
 
     from orchestration.assets.ingestion import lpz_export_day
-    from orchestration.resources import ExportSourceResource, WarehouseResource
+    from orchestration.resources import WarehouseResource
 
     return materialize(
         [lpz_export_day],
@@ -46,7 +46,7 @@ def ingest_range(days, exports, warehouse, instance):
         },
         resources={
             "warehouse": WarehouseResource(path=str(warehouse)),
-            "export_source": ExportSourceResource(location=str(exports)),
+            "export_source": folder_source(exports),
         },
         instance=instance,
         raise_on_error=False,
