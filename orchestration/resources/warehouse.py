@@ -11,6 +11,7 @@ and retry while a run holds the file. dbt's own connection waits the same way (`
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ import duckdb
 from dagster import ConfigurableResource
 
 from seh_stops import settings
+from seh_stops.durable import FILE_MODE, make_folders
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
 
@@ -46,8 +48,9 @@ class WarehouseResource(ConfigurableResource):
         It waits while readers hold the file: they open it only briefly.
         """
         path = self.database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         con = _connect_waiting(path, read_only=False, timeout_seconds=self.write_timeout_seconds)
+        restrict_mode(path)  # DuckDB creates it with the process's umask
         # bounded like dbt's connection (profiles.yml): DuckDB spills beyond it
         con.execute(f"set memory_limit = '{settings.duckdb_memory_limit()}'")
         try:
@@ -63,6 +66,13 @@ class WarehouseResource(ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+def restrict_mode(path: Path) -> None:
+    """The warehouse (it holds ``toelichting``) and its WAL readable by the service only."""
+    for file in (path, path.with_name(path.name + ".wal")):
+        if file.exists() and file.stat().st_mode & 0o777 != FILE_MODE:
+            os.chmod(file, FILE_MODE)
 
 
 def open_read_only(path: Path, timeout_seconds: float = 120.0) -> duckdb.DuckDBPyConnection:

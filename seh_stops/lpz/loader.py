@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from seh_stops.durable import write_durably
+from seh_stops.durable import make_folders, write_durably
 from seh_stops.lpz.contract import COLUMNS_BY_FILE, LOCATIONS_FILE, MUTATIONS_FILE
 from seh_stops.lpz.export_day import ExportDay
 
@@ -175,7 +175,7 @@ def archive_export_day(export_day: ExportDay, archive_root: Path) -> Path:
     never changes).
     """
     folder = archive_root / export_day.day.isoformat() / _safe_name(export_day.generated_on)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folders(folder)
     for name, content in export_day.contents.items():
         target = folder / name
         if target.exists():
