@@ -107,7 +107,7 @@ def check_ca_bundle(ca_bundle: str | os.PathLike[str] | None) -> str | bool:
     path = Path(ca_bundle).expanduser()
     if not path.is_file():
         raise ExportSourceError(
-            f"the CA bundle {path} ({CA_BUNDLE_ENV} or the export source's ca_bundle) is not "
+            f"the CA bundle {path} ({CA_BUNDLE_ENV}) is not "
             "a file; give the PEM file of the CA that signed the LPZ server's certificate"
         )
     return str(path.resolve())
