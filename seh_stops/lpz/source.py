@@ -132,10 +132,11 @@ def _read_regular_file(folder: int, name: str) -> bytes | None:
                 name, "a symbolic link; the source reads regular files only"
             ) from None
         raise
+    status = os.fstat(handle)
+    if stat.S_ISDIR(status.st_mode):
+        os.close(handle)
+        return None  # a folder by that name: the day lacks the file
     with os.fdopen(handle, "rb") as file:
-        status = os.fstat(file.fileno())
-        if stat.S_ISDIR(status.st_mode):
-            return None  # a folder by that name: the day lacks the file
         if not stat.S_ISREG(status.st_mode):
             raise RefusedFile(
                 name,
