@@ -24,8 +24,8 @@ from dagster import (
 
 from cli.orphaned_runs import fail_orphaned_runs
 from orchestration.assets.ingestion import verify_days
+from orchestration.resources.export_source import allow_operator_source
 from orchestration.resources.export_source import run_config as export_source_run_config
-from orchestration.resources.mail import run_config as alert_mailer_run_config
 from seh_stops import settings
 from seh_stops.days import contiguous_blocks
 from seh_stops.lpz.export_day import ExportDayNotLoadable
@@ -79,7 +79,13 @@ def run_pipeline(
     progress: Progress = print,
 ) -> RunSummary:
     """Load the new and corrected export days at the source (or every day of ``first..last``),
-    then rebuild everything downstream with dbt."""
+    then rebuild everything downstream with dbt.
+
+    ``source_location`` is what the operator gave on the command line: a local folder is
+    allowed for the runs of this process, a URL only when the deployment's environment allows
+    it (the bearer token would go to it).
+    """
+    allow_operator_source(source_location)
     source = open_source(source_location)
     days = _days_at_source(source, first, last, progress)
     if first is None and last is None:
@@ -101,7 +107,7 @@ def run_pipeline(
             result = ingest.execute_in_process(
                 run_config={
                     **QUIET_RUN_CONFIG,
-                    # env references for the token and CA bundle, never their values
+                    # the location only: the token and CA bundle come from the environment
                     "resources": {"export_source": export_source_run_config(source_location)},
                 },
                 instance=dagster_instance,
@@ -121,10 +127,7 @@ def run_pipeline(
             result = defs.resolve_job_def("transform").execute_in_process(
                 run_config={
                     **QUIET_RUN_CONFIG,
-                    "resources": {
-                        "export_source": export_source_run_config(source_location),
-                        "alert_mailer": alert_mailer_run_config(),
-                    },
+                    "resources": {"export_source": export_source_run_config(source_location)},
                 },
                 instance=dagster_instance,
                 raise_on_error=False,

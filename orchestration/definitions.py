@@ -46,7 +46,7 @@ defs = Definitions(
     loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={
         "warehouse": WarehouseResource(),
-        "export_source": ExportSourceResource.from_env(settings.export_source_location()),
+        "export_source": ExportSourceResource(),  # location, token, CA: the environment
         "alert_mailer": AlertMailerResource.from_env(),
         "dbt": DbtCliResource(
             project_dir=dbt_project,

@@ -15,6 +15,8 @@ from pathlib import Path
 
 DATA_DIR_ENV = "SEH_DATA_DIR"
 WAREHOUSE_PATH_ENV = "SEH_WAREHOUSE_PATH"
+# New files 0640 and folders 0750: the warehouse and the archive hold free text (toelichting).
+PROCESS_UMASK = 0o027
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -43,8 +45,11 @@ def use_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
     """Fix the data dir for this process and its children (dbt) and return it.
 
     Called by the CLI (``--data-dir``) and by the Dagster definitions at load time, so that a
-    relative ``SEH_DATA_DIR`` means the same folder to Python and to the dbt subprocess.
+    relative ``SEH_DATA_DIR`` means the same folder to Python and to the dbt subprocess. Both
+    are where a process starts, so the umask is set here too: what the process and its
+    children (dbt, DuckDB, Dagster's storage) create is not readable by other users.
     """
+    os.umask(PROCESS_UMASK)
     if path is not None:
         os.environ[DATA_DIR_ENV] = os.fspath(path)
     resolved = data_dir()

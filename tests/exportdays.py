@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seh_stops.lpz.contract import (
     LOCATION_COLUMNS,
@@ -14,6 +15,9 @@ from seh_stops.lpz.contract import (
     MUTATIONS_FILE,
     manifest_object,
 )
+
+if TYPE_CHECKING:
+    from orchestration.resources.export_source import ExportSourceResource
 
 HEADER = {LOCATIONS_FILE: ";".join(LOCATION_COLUMNS), MUTATIONS_FILE: ";".join(MUTATION_COLUMNS)}
 
@@ -93,3 +97,12 @@ def write_day(
     for name, data in (raw or {}).items():
         (folder / name).write_bytes(data)
     return folder
+
+
+def folder_source(path: str | Path) -> ExportSourceResource:
+    """The export-source resource for a test folder, allowed the way ``seh-stops run --source``
+    allows a folder the operator names on the command line (run config alone cannot)."""
+    from orchestration.resources.export_source import ExportSourceResource, allow_operator_source
+
+    allow_operator_source(path)
+    return ExportSourceResource(location=str(path))

@@ -8,6 +8,7 @@ Runs that write are serialised (see ``dagster.yaml``) and wait for readers
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ import duckdb
 from dagster import ConfigurableResource
 
 from seh_stops import settings
+from seh_stops.durable import FILE_MODE, make_folders
 from seh_stops.warehouse import connect_waiting, open_read_only
 
 
@@ -37,8 +39,9 @@ class WarehouseResource(ConfigurableResource):
         It waits while readers hold the file: they open it only briefly.
         """
         path = self.database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         con = connect_waiting(path, read_only=False, timeout_seconds=self.write_timeout_seconds)
+        restrict_mode(path)  # DuckDB creates it with the process's umask
         # bounded like dbt's connection (profiles.yml): DuckDB spills beyond it
         con.execute(f"set memory_limit = '{settings.duckdb_memory_limit()}'")
         try:
@@ -54,3 +57,10 @@ class WarehouseResource(ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+def restrict_mode(path: Path) -> None:
+    """The warehouse (it holds ``toelichting``) and its WAL readable by the service only."""
+    for file in (path, path.with_name(path.name + ".wal")):
+        if file.exists() and file.stat().st_mode & 0o777 != FILE_MODE:
+            os.chmod(file, FILE_MODE)

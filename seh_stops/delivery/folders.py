@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seh_stops import settings
-from seh_stops.durable import fsync_directory, write_durably
+from seh_stops.durable import FOLDER_MODE, fsync_directory, make_folders, write_durably
 
 DELIVERY_DIR_ENV = "SEH_DELIVERY_DIR"
 FINAL = "revisie"
@@ -88,9 +88,10 @@ def write_folder(target: Path, files: dict[str, bytes]) -> None:
     An existing ``target`` is never replaced: then :class:`RevisionExists` is raised and the
     temporary folder removed.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(target.parent)
     temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
-    temporary.mkdir()
+    temporary.mkdir(mode=FOLDER_MODE)
+    os.chmod(temporary, FOLDER_MODE)
     try:
         for name, data in files.items():
             write_durably(temporary / name, data)

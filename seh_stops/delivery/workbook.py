@@ -2,7 +2,8 @@
 
 Sheet ``Tabel`` has the LNAZ appendix layout (regions as columns) with the normalised figures;
 sheet ``Gegevens`` has the CSV's rows and columns plus the normalised figures, for filtering.
-Empty cells, never 0, where a region is niet_geregistreerd.
+Empty cells, never 0, where a region is niet_geregistreerd. Text cells are always strings,
+never formulas.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from seh_stops.delivery.month_figures import RegionMonth
 from seh_stops.delivery.report_page import STATUS_LABELS, month_name
@@ -91,12 +93,27 @@ def delivery_workbook(
     for column in range(1, len(DELIVERY_COLUMNS) + len(extra) + 1):
         data.column_dimensions[get_column_letter(column)].width = 22
 
+    for sheet in workbook.worksheets:
+        _text_as_text(sheet)
     moment = generated_at.astimezone(UTC).replace(tzinfo=None)
     workbook.properties.creator = "seh-stops"
     workbook.properties.created = workbook.properties.modified = moment
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_as_text(sheet: Worksheet) -> None:
+    """Every text cell stored as a string, never as a formula.
+
+    openpyxl writes any string that starts with ``=`` as a formula, which Excel evaluates when
+    the file is opened. No free text reaches the workbook today; should a region name or label
+    ever start with ``=``, it is still shown as the text it is.
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
 
 
 def _decimal(attribute: str):

@@ -3,13 +3,16 @@
 An export day is complete only when ``manifest.json`` is a valid contract-1 manifest for that
 day that lists both CSV files, and every listed file has the listed SHA-256 and row count. A
 day that is missing or incomplete is never loaded in part: :func:`verify_export_day` raises and
-says why, and the day is loaded once the LPZ publishes it complete.
+says why, and the day is loaded once the LPZ publishes it complete. A file the source refuses
+(a link, not a regular file, beyond its size cap) and a file whose records are malformed in
+bulk make the day incomplete too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,8 +23,13 @@ from seh_stops.lpz.contract import (
     MANIFEST_FILE,
 )
 from seh_stops.lpz.csv_file import ParsedFile, UnreadableFile, parse_export_csv
+from seh_stops.lpz.limits import RefusedFile
 from seh_stops.lpz.source import ExportSource
 from seh_stops.lpz.timestamps import parse_lpz_timestamp
+
+MAX_MALFORMED_SHARE_ENV = "LPZ_EXPORT_MAX_MALFORMED_SHARE"
+DEFAULT_MAX_MALFORMED_SHARE = 0.1
+MALFORMED_RECORDS_ALWAYS_ALLOWED = 20
 
 
 class ExportDayNotLoadable(Exception):
@@ -94,7 +102,7 @@ class ExportDaySummary:
 
 def verify_export_day(source: ExportSource, day: date) -> LoadableExportDay:
     """Read and verify ``day`` from ``source``; raise :class:`ExportDayNotLoadable` if unfit."""
-    manifest_bytes = source.read(day, MANIFEST_FILE)
+    manifest_bytes = _read(source, day, MANIFEST_FILE)
     if manifest_bytes is None:
         raise MissingExportDay(day, f"no {MANIFEST_FILE} at {source.describe()}")
     manifest = _parse_manifest(day, manifest_bytes)
@@ -105,7 +113,7 @@ def verify_export_day(source: ExportSource, day: date) -> LoadableExportDay:
     contents = {MANIFEST_FILE: manifest_bytes}
     files = {}
     for name, listed in _listed_files(day, manifest).items():
-        content = source.read(day, name)
+        content = _read(source, day, name)
         if content is None:
             raise IncompleteExportDay(day, f"{name} is listed in the manifest but not published")
         digest = hashlib.sha256(content).hexdigest()
@@ -121,6 +129,7 @@ def verify_export_day(source: ExportSource, day: date) -> LoadableExportDay:
                 f"{name}: manifest lists {listed['rijen']} rows, the file has "
                 f"{parsed.record_count}",
             )
+        _check_malformed_share(day, parsed)
         contents[name] = content
         files[name] = parsed
     return LoadableExportDay(
@@ -132,6 +141,49 @@ def verify_export_day(source: ExportSource, day: date) -> LoadableExportDay:
         contents=contents,
         files=files,
     )
+
+
+def _read(source: ExportSource, day: date, name: str) -> bytes | None:
+    """The file's bytes, or None; a file the source refuses makes the day incomplete."""
+    try:
+        return source.read(day, name)
+    except RefusedFile as refused:
+        raise IncompleteExportDay(day, str(refused)) from None
+
+
+def max_malformed_share() -> float:
+    """The share of a file's records that may be malformed (``LPZ_EXPORT_MAX_MALFORMED_SHARE``)."""
+    text = (os.environ.get(MAX_MALFORMED_SHARE_ENV) or "").strip()
+    if not text:
+        return DEFAULT_MAX_MALFORMED_SHARE
+    try:
+        share = float(text)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(
+            f"{MAX_MALFORMED_SHARE_ENV}={text[:40]!r} is not a share: set it between 0 and 1 "
+            f"(for example 0.1), or unset it for the default {DEFAULT_MAX_MALFORMED_SHARE}"
+        )
+    return share
+
+
+def _check_malformed_share(day: date, parsed: ParsedFile) -> None:
+    """A file with many records that do not split into the header's columns is a broken
+    export, not data: the day is incomplete instead of filling the quarantine.
+
+    A handful of malformed records (up to :data:`MALFORMED_RECORDS_ALWAYS_ALLOWED`) is always
+    quarantined and loaded: on a small day a single one would otherwise pass any share.
+    """
+    malformed, records = len(parsed.malformed), parsed.record_count
+    share = max_malformed_share()
+    if malformed > MALFORMED_RECORDS_ALWAYS_ALLOWED and malformed > share * records:
+        raise IncompleteExportDay(
+            day,
+            f"{parsed.name}: {malformed} of {records} records are malformed, more than "
+            f"{share:.0%} ({MAX_MALFORMED_SHARE_ENV}): a broken export, not data; ask the LPZ "
+            "to publish the day again",
+        )
 
 
 def _parse_manifest(day: date, content: bytes) -> dict:

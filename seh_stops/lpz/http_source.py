@@ -19,6 +19,11 @@ outside the ``except`` block that caught the library error, so they carry no ``_
 that holds the request and its headers), nor in :meth:`~HttpExportSource.describe`. Credentials
 in the URL itself (``user:password@`` or a query string) are refused for the same reason.
 File names come only from the contract, so no request can leave the base URL's folder.
+
+Every request is bounded (:mod:`seh_stops.lpz.http_transport`): a total deadline
+(``LPZ_EXPORT_DEADLINE_SECONDS``, retried like a timeout), no compressed bodies, and the size
+caps of :mod:`seh_stops.lpz.limits`; a refused file makes its day incomplete. A token is sent
+over https only, or over http to a loopback address.
 """
 
 from __future__ import annotations
@@ -28,17 +33,24 @@ import os
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
 
 from seh_stops.lpz.contract import DATA_FILES, MANIFEST_FILE, TIMEZONE
+from seh_stops.lpz.http_settings import (
+    CA_BUNDLE_ENV,
+    DEADLINE_ENV,
+    TOKEN_ENV,
+    check_base_url,
+    check_ca_bundle,
+    check_token,
+    check_token_transport,
+    deadline_from_env,
+)
+from seh_stops.lpz.http_transport import Deadline, bounded_body, bounded_session
+from seh_stops.lpz.limits import RefusedFile, max_bytes
 from seh_stops.lpz.source import ExportSourceError
-
-TOKEN_ENV = "LPZ_EXPORT_TOKEN"
-CA_BUNDLE_ENV = "LPZ_EXPORT_CA_BUNDLE"
 
 # Without a range, list_days() probes this many days up to yesterday.
 DEFAULT_PROBE_DAYS = 14
@@ -86,20 +98,23 @@ class HttpExportSource:
         ca_bundle: str | os.PathLike[str] | None = None,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline_seconds: float | None = None,
         backoff_seconds: float = DEFAULT_BACKOFF_SECONDS,
         probe_days: int = DEFAULT_PROBE_DAYS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.base_url = _check_base_url(base_url)
-        self._token = _check_token(token)
-        self._verify: str | bool = _check_ca_bundle(ca_bundle)
+        self.base_url = check_base_url(base_url)
+        self._token = check_token(token)
+        if self._token:
+            check_token_transport(self.base_url)
+        self._verify: str | bool = check_ca_bundle(ca_bundle)
         self.timeout = (min(DEFAULT_CONNECT_TIMEOUT_SECONDS, timeout_seconds), timeout_seconds)
         self.max_retries = max(0, max_retries)
+        self.deadline_seconds = deadline_seconds or deadline_from_env()
         self.backoff_seconds = backoff_seconds
         self.probe_days = max(1, probe_days)
         self._sleep = sleep
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = _USER_AGENT
+        self._session = bounded_session(_USER_AGENT)
         if self._token:
             # requests drops this header when a redirect leaves the host or downgrades to http.
             self._session.headers["Authorization"] = f"Bearer {self._token}"
@@ -130,7 +145,11 @@ class HttpExportSource:
         days = []
         day = start
         while day <= end:
-            if self.read(day, MANIFEST_FILE) is not None:
+            try:
+                published = self.read(day, MANIFEST_FILE) is not None
+            except RefusedFile:  # published, but refused: verification says why
+                published = True
+            if published:
                 days.append(day)
             day += timedelta(days=1)
         return days
@@ -139,47 +158,63 @@ class HttpExportSource:
         """The bytes of ``name`` of ``day``, or None when the server says 404 (not published)."""
         if name not in _ALLOWED_FILES:
             raise ValueError(f"{name!r} is not a file of the LPZ export contract")
-        return self._get(f"{self.base_url}/{day.isoformat()}/{name}")
+        return self._get(f"{self.base_url}/{day.isoformat()}/{name}", name)
 
-    def _get(self, url: str) -> bytes | None:
+    def _get(self, url: str, name: str) -> bytes | None:
+        limit = max_bytes(name)
         attempts = self.max_retries + 1
         for attempt in range(1, attempts + 1):
             failure: str | None = None  # why this attempt failed, when it may be retried
-            error: ExportSourceError | None = None  # a failure that is not retried
-            try:
-                response = self._session.get(url, timeout=self.timeout, verify=self._verify)
-                content = response.content
-            except requests.exceptions.SSLError as exc:
-                reason = self._redact(_reason(exc))
-                error = ExportSourceTLSError(
-                    f"TLS verification of {url} failed ({reason}). TLS verification is always "
-                    f"on; if the LPZ server uses a private CA, set {CA_BUNDLE_ENV} (or the "
-                    "export source's ca_bundle) to that CA's PEM bundle"
+            error: ExportSourceError | RefusedFile | None = None  # a failure not retried
+            content: bytes | None = None
+            status = 0
+            with Deadline(self.deadline_seconds) as deadline:
+                try:
+                    with self._session.get(
+                        url, timeout=self.timeout, verify=self._verify, stream=True
+                    ) as response:
+                        status, why = response.status_code, response.reason
+                        if 200 <= status < 300:
+                            content = bounded_body(response, name, limit)
+                except RefusedFile as refused:
+                    error = refused
+                except requests.exceptions.SSLError as exc:
+                    reason = self._redact(_reason(exc))
+                    error = ExportSourceTLSError(
+                        f"TLS verification of {url} failed ({reason}). TLS verification is "
+                        f"always on; if the LPZ server uses a private CA, set {CA_BUNDLE_ENV} "
+                        "to that CA's PEM bundle"
+                    )
+                except (
+                    requests.exceptions.ConnectionError,
+                    requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError,
+                ) as exc:
+                    failure = f"{type(exc).__name__}: {self._redact(_reason(exc))}"
+                except requests.exceptions.RequestException as exc:
+                    error = ExportSourceError(
+                        f"request for {url} could not be made "
+                        f"({type(exc).__name__}: {self._redact(_reason(exc))})"
+                    )
+            if deadline.expired:  # cut off, whatever the library made of it
+                error, failure = (
+                    None,
+                    (
+                        f"no complete answer within {self.deadline_seconds:g} s "
+                        f"({DEADLINE_ENV}): the server is too slow or trickles its answer"
+                    ),
                 )
-            except (
-                requests.exceptions.ConnectionError,
-                requests.exceptions.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError,
-            ) as exc:
-                failure = f"{type(exc).__name__}: {self._redact(_reason(exc))}"
-            except requests.exceptions.RequestException as exc:
-                error = ExportSourceError(
-                    f"request for {url} could not be made "
-                    f"({type(exc).__name__}: {self._redact(_reason(exc))})"
-                )
-            else:
-                status = response.status_code
+            elif error is None and failure is None:
                 if 200 <= status < 300:
                     return content
                 if status == 404:
                     return None
                 if status >= 500:
-                    failure = f"HTTP {status} {response.reason}"
+                    failure = f"HTTP {status} {why}"
                 elif status in (401, 403):
                     error = ExportSourceAuthError(
-                        f"{self.base_url} refused access to {url} (HTTP {status} "
-                        f"{response.reason}): "
+                        f"{self.base_url} refused access to {url} (HTTP {status} {why}): "
                         + (
                             f"check that {TOKEN_ENV} holds a valid bearer token for this server"
                             if self._token
@@ -188,8 +223,7 @@ class HttpExportSource:
                     )
                 else:
                     error = ExportSourceRequestError(
-                        f"{url} answered HTTP {status} {response.reason}; not retried "
-                        "(check the source URL)"
+                        f"{url} answered HTTP {status} {why}; not retried (check the source URL)"
                     )
             if error is not None:
                 raise error  # outside the except block: no __context__ with the request
@@ -214,61 +248,6 @@ class HttpExportSource:
     def _redact(self, text: str) -> str:
         """``text`` with the token blanked out, should a library ever echo it."""
         return text.replace(self._token, "***") if self._token else text
-
-
-def token_from_env() -> str | None:
-    """``LPZ_EXPORT_TOKEN``, or None when unset or empty."""
-    return os.environ.get(TOKEN_ENV) or None
-
-
-def ca_bundle_from_env() -> str | None:
-    """``LPZ_EXPORT_CA_BUNDLE``, or None when unset or empty."""
-    return os.environ.get(CA_BUNDLE_ENV) or None
-
-
-def _check_base_url(base_url: str) -> str:
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ExportSourceError(f"{base_url!r} is not an http:// or https:// URL with a host")
-    if parts.username or parts.password:
-        # Not echoed: the URL holds a secret.
-        raise ExportSourceError(
-            f"the export source URL for host {parts.hostname} contains credentials; remove "
-            f"them from the URL and put the bearer token in {TOKEN_ENV}"
-        )
-    if parts.query or parts.fragment:
-        raise ExportSourceError(
-            f"the export source URL for host {parts.hostname} has a query string or fragment; "
-            f"give the base URL that serves YYYY-MM-DD/<file> (a token goes in {TOKEN_ENV})"
-        )
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-
-
-def _check_token(token: str | None) -> str | None:
-    if token is None:
-        return None
-    token = token.strip()
-    if not token:
-        return None
-    # Refuse what requests would refuse with an error that quotes the header value.
-    if any(not (0x21 <= ord(char) <= 0x7E) for char in token):
-        raise ExportSourceError(
-            f"{TOKEN_ENV} contains spaces, line breaks or non-ASCII characters; "
-            "it must be the bare bearer token (its value is not shown)"
-        )
-    return token
-
-
-def _check_ca_bundle(ca_bundle: str | os.PathLike[str] | None) -> str | bool:
-    if ca_bundle is None or not str(ca_bundle).strip():
-        return True  # the system's (certifi's) trust store; verification is always on
-    path = Path(ca_bundle).expanduser()
-    if not path.is_file():
-        raise ExportSourceError(
-            f"the CA bundle {path} ({CA_BUNDLE_ENV} or the export source's ca_bundle) is not "
-            "a file; give the PEM file of the CA that signed the LPZ server's certificate"
-        )
-    return str(path.resolve())
 
 
 def _reason(exc: BaseException) -> str:

@@ -37,7 +37,7 @@ from seh_stops.lpz.export_day import (
     verify_export_day,
 )
 from seh_stops.lpz.loader import ensure_raw_schema
-from seh_stops.lpz.source import ExportSource
+from seh_stops.lpz.source import ExportSource, read_unless_refused
 
 
 class CheckStatus(StrEnum):
@@ -78,6 +78,7 @@ class InventoryResult:
 # the values a message may quote from a file come later and cannot steer the choice. A
 # message no pattern knows gets the generic phrase, never the message itself.
 _FILE = r"(?P<file>seh_locaties\.csv|seh_statusmutaties\.csv)"
+_ANY_FILE = r"(?P<file>seh_locaties\.csv|seh_statusmutaties\.csv|manifest\.json)"
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), phrase)
     for pattern, phrase in (
@@ -91,6 +92,15 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (_FILE + r": broken quoting ", "{file}: ongeldige aanhalingstekens"),
         (_FILE + r": the file is empty ", "{file}: leeg bestand zonder kopregel"),
         (_FILE + r": header (repeats|lacks) column", "{file}: kopregel mist of herhaalt een kolom"),
+        (_FILE + r": \d+ of \d+ records are malformed", "{file}: te veel onleesbare regels"),
+        (
+            _ANY_FILE + r": refused: the export-day folder is a symbolic link",
+            "exportmap is een symbolische link",
+        ),
+        (_ANY_FILE + r": refused: a symbolic link", "{file} is een symbolische link"),
+        (_ANY_FILE + r": refused: not a regular file", "{file} is geen gewoon bestand"),
+        (_ANY_FILE + r": refused: larger than", "{file} is groter dan toegestaan"),
+        (_ANY_FILE + r": refused: compressed", "{file}: gecomprimeerd antwoord geweigerd"),
         (
             r"manifest\.json is not (valid JSON|a JSON object)",
             "manifest.json is geen geldig JSON-object",
@@ -151,7 +161,7 @@ def take_inventory(
     checks = dict(previous)
     verified, skipped, removed = [], [], []
     for day in sorted(listed | unsettled):
-        manifest = source.read(day, MANIFEST_FILE)
+        manifest = read_unless_refused(source, day, MANIFEST_FILE)
         if manifest is None and day not in listed:
             del checks[day]
             removed.append(day)
@@ -191,7 +201,7 @@ def check_day(
     try:
         export_day = verify_export_day(source, day)
     except ExportDayNotLoadable as problem:
-        manifest = source.read(day, MANIFEST_FILE)
+        manifest = read_unless_refused(source, day, MANIFEST_FILE)
         digest = hashlib.sha256(manifest).hexdigest() if manifest is not None else None
         return DayCheck(
             day, CheckStatus.INCOMPLETE, reason_phrase(problem), None, digest, checked_at

@@ -17,7 +17,7 @@ import duckdb
 
 from seh_stops.lpz.contract import MANIFEST_FILE
 from seh_stops.lpz.http_source import HttpExportSource, yesterday
-from seh_stops.lpz.source import ExportSource, manifest_instant
+from seh_stops.lpz.source import ExportSource, manifest_instant, read_unless_refused
 
 # An HTTP source cannot list its days: without a range, probing starts this many days before
 # the last loaded day, so that a correction published in the meantime is loaded too.
@@ -55,7 +55,7 @@ def loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[date, datetime]:
 
 def manifest_generated_at(source: ExportSource, day: date) -> datetime | None:
     """The manifest's ``gegenereerd_op`` as an instant, or None when it cannot be read."""
-    content = source.read(day, MANIFEST_FILE)
+    content = read_unless_refused(source, day, MANIFEST_FILE)
     return None if content is None else manifest_instant(content)
 
 

@@ -9,18 +9,23 @@ nothing read can escape the base folder or URL.
 from __future__ import annotations
 
 import enum
+import errno
 import json
+import os
 import re
+import stat
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from seh_stops.lpz.contract import DATA_FILES, MANIFEST_FILE
+from seh_stops.lpz.limits import RefusedFile, max_bytes, too_large
 from seh_stops.lpz.timestamps import parse_lpz_timestamp
 
 ARCHIVE_PREFIX = "archive:"
 _DAY_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ALLOWED_FILES = frozenset((*DATA_FILES, MANIFEST_FILE))
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class _FromEnv(enum.Enum):
@@ -50,7 +55,11 @@ class ExportSource(Protocol):
         ...
 
     def read(self, day: date, name: str) -> bytes | None:
-        """The bytes of contract file ``name`` of ``day``, or None when it is not there."""
+        """The bytes of contract file ``name`` of ``day``, or None when it is not there.
+
+        Raises :class:`~seh_stops.lpz.limits.RefusedFile` for a file it will not hand over
+        (a link, not a regular file, beyond its size cap): that day is incomplete.
+        """
         ...
 
 
@@ -81,15 +90,66 @@ class LocalFolderSource:
         return sorted(days)
 
     def read(self, day: date, name: str) -> bytes | None:
+        """The bytes of ``name`` of ``day``; None when the folder lacks it.
+
+        Raises :class:`~seh_stops.lpz.limits.RefusedFile` (the day is incomplete) for a day
+        folder or file that is a symbolic link, a file that is not a regular file (a FIFO
+        would block forever, ``/dev/zero`` never ends) and a file beyond its size cap. The
+        folder and the file are opened without following links, and the file is checked on
+        its open descriptor, so nothing can be swapped in between the check and the read.
+        """
         if name not in _ALLOWED_FILES:
             raise ValueError(f"{name!r} is not a file of the LPZ export contract")
-        path = self.root / day.isoformat() / name
+        path = self.root / day.isoformat()
+        if path.is_symlink():
+            raise RefusedFile(
+                name,
+                "the export-day folder is a symbolic link; the source reads real folders only "
+                "(copy the day into the source instead of linking it)",
+            )
         try:
-            return path.read_bytes()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            # no file by that name: the folder lacks it, it is a folder, or the day's "folder"
-            # is a file (a range can name a day that no folder holds): not published
+            # no following links here either: a link swapped in after the check fails
+            folder = os.open(path, os.O_RDONLY | os.O_DIRECTORY | _NO_FOLLOW)
+        except (FileNotFoundError, NotADirectoryError):
+            # no folder for the day, or its "folder" is a file (a range can name a day that
+            # no folder holds), or a link swapped in: not published
             return None
+        try:
+            return _read_regular_file(folder, name)
+        finally:
+            os.close(folder)
+
+
+def _read_regular_file(folder: int, name: str) -> bytes | None:
+    """``name`` in the open folder ``folder``, bounded; see :meth:`LocalFolderSource.read`."""
+    try:
+        handle = os.open(name, os.O_RDONLY | os.O_NONBLOCK | _NO_FOLLOW, dir_fd=folder)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RefusedFile(
+                name, "a symbolic link; the source reads regular files only"
+            ) from None
+        raise
+    status = os.fstat(handle)
+    if stat.S_ISDIR(status.st_mode):
+        os.close(handle)
+        return None  # a folder by that name: the day lacks the file
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(status.st_mode):
+            raise RefusedFile(
+                name,
+                "not a regular file (a FIFO, socket or device); the source reads "
+                "regular files only",
+            )
+        limit = max_bytes(name)
+        if status.st_size > limit:
+            raise too_large(name, limit)
+        content = file.read(limit + 1)
+        if len(content) > limit:  # it grew while being read
+            raise too_large(name, limit)
+        return content
 
 
 class ArchiveSource:
@@ -133,6 +193,15 @@ class ArchiveSource:
         return max(versions)[2] if versions else None
 
 
+def read_unless_refused(source: ExportSource, day: date, name: str) -> bytes | None:
+    """``source.read``, with None for a file the source refuses too: for callers that only
+    compare manifests (which days are pending, which changed); verification reports why."""
+    try:
+        return source.read(day, name)
+    except RefusedFile:
+        return None
+
+
 def manifest_instant(manifest: bytes) -> datetime | None:
     """The instant of a manifest's ``gegenereerd_op``, or None when it cannot be read.
 
@@ -169,11 +238,11 @@ def open_source(
         return ArchiveSource(str(location).removeprefix(ARCHIVE_PREFIX))
     if not is_url(location):
         return LocalFolderSource(location)
-    from seh_stops.lpz import http_source
+    from seh_stops.lpz import http_settings, http_source
 
     return http_source.HttpExportSource(
         str(location).strip(),
-        token=http_source.token_from_env() if token is FROM_ENV else token,
-        ca_bundle=http_source.ca_bundle_from_env() if ca_bundle is FROM_ENV else ca_bundle,
+        token=http_settings.token_from_env() if token is FROM_ENV else token,
+        ca_bundle=http_settings.ca_bundle_from_env() if ca_bundle is FROM_ENV else ca_bundle,
         **http_options,
     )

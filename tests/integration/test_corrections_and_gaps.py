@@ -14,9 +14,9 @@ from dagster import DagsterInstance, materialize
 
 from cli.runner import run_pipeline
 from orchestration.assets.ingestion import lpz_export_day
-from orchestration.resources import ExportSourceResource, WarehouseResource
+from orchestration.resources import WarehouseResource
 from seh_stops import settings
-from tests.exportdays import location_line, stop_line, write_day
+from tests.exportdays import folder_source, location_line, stop_line, write_day
 
 DAYS = (date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 12))
 REGISTER = [location_line("SEH0001", "Noord"), location_line("SEH0002", "Oost")]
@@ -77,7 +77,7 @@ def test_a_range_with_a_missing_day_fails_in_dagster_and_loads_nothing(tmp_path)
         instance=DagsterInstance.ephemeral(),
         resources={
             "warehouse": WarehouseResource(path=str(warehouse)),
-            "export_source": ExportSourceResource(location=str(exports)),
+            "export_source": folder_source(exports),
         },
         tags={
             "dagster/asset_partition_range_start": "2023-01-09",

@@ -305,8 +305,8 @@ def test_the_inventory_asset_records_the_source_and_survives_an_unreadable_one(t
     from dagster import DagsterInstance, materialize
 
     from orchestration.assets.inventory import lpz_export_inventaris
-    from orchestration.resources import ExportSourceResource, WarehouseResource
-    from tests.exportdays import write_day
+    from orchestration.resources import WarehouseResource
+    from tests.exportdays import folder_source, write_day
 
     exports, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
     write_day(exports, date(2023, 1, 9))
@@ -318,7 +318,7 @@ def test_the_inventory_asset_records_the_source_and_survives_an_unreadable_one(t
             instance=DagsterInstance.ephemeral(),
             resources={
                 "warehouse": WarehouseResource(path=str(warehouse)),
-                "export_source": ExportSourceResource(location=str(location)),
+                "export_source": folder_source(location),
             },
         )
         [event] = result.asset_materializations_for_node("lpz_export_inventaris")

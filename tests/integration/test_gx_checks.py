@@ -35,12 +35,12 @@ from orchestration.checks.gx_checks import (
     lpz_export_day_expectations,
 )
 from orchestration.partitions import export_days
-from orchestration.resources import ExportSourceResource, WarehouseResource
+from orchestration.resources import WarehouseResource
 from seh_stops.quality import frames
 from seh_stops.quality.gx_context import CONTEXT_DIR, load_context, run_checkpoint
 from seh_stops.quality.gx_setup import set_up
 from seh_stops.warehouse import open_read_only
-from tests.exportdays import location_line, mutation_line, write_day
+from tests.exportdays import folder_source, location_line, mutation_line, write_day
 
 DAY = date(2023, 1, 10)
 # the module (the package re-exports a list under the same name)
@@ -145,7 +145,7 @@ def ingest(tmp_path: Path, monkeypatch, mutations: list[str], locations: list[st
         partition_key=DAY.isoformat(),
         resources={
             "warehouse": WarehouseResource(path=str(data_dir / "warehouse.duckdb")),
-            "export_source": ExportSourceResource(location=str(tmp_path / "exports")),
+            "export_source": folder_source(tmp_path / "exports"),
         },
         instance=DagsterInstance.ephemeral(),
         raise_on_error=False,
@@ -239,7 +239,7 @@ def test_a_backfill_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monke
         },
         resources={
             "warehouse": WarehouseResource(path=str(warehouse)),
-            "export_source": ExportSourceResource(location=str(tmp_path / "exports")),
+            "export_source": folder_source(tmp_path / "exports"),
         },
         instance=DagsterInstance.ephemeral(),
         raise_on_error=False,

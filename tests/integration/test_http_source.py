@@ -315,9 +315,10 @@ def test_the_resource_reads_token_and_ca_bundle_from_the_environment(
 ):
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     monkeypatch.setenv(CA_BUNDLE_ENV, str(ca_bundle))
-    resource = ExportSourceResource.from_env(tls_server.url)
-    # the configured values are references to the variables, not their values
-    assert TOKEN not in repr(resource) and TOKEN_ENV in repr(resource)
+    monkeypatch.setenv(settings.EXPORT_SOURCE_ENV, tls_server.url)
+    resource = ExportSourceResource()
+    # neither the token nor the variable's name is part of the resource's config
+    assert TOKEN not in repr(resource) and "bearer_token" not in repr(resource)
     opened = resource.process_config_and_initialize().open()
     assert opened.read(DAY_1, "manifest.json") is not None
 
@@ -332,6 +333,7 @@ def test_run_pipeline_loads_two_days_over_https_and_never_records_the_token(
 
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     monkeypatch.setenv(CA_BUNDLE_ENV, str(ca_bundle))
+    monkeypatch.setenv(settings.EXPORT_SOURCE_ENV, tls_server.url)  # a URL must be configured
     data_dir = settings.use_data_dir(tmp_path / "data")
     caplog.set_level(logging.DEBUG)
     messages: list[str] = []
@@ -361,8 +363,8 @@ def test_run_pipeline_loads_two_days_over_https_and_never_records_the_token(
             for record in dagster_instance.all_logs(run_id):
                 assert_no_token(str(record))
         ingestion = dagster_instance.get_run_by_id(summary.run_ids[0]).run_config
-    # the run was given a reference to the variable, and the asset did use the token
-    assert ingestion["resources"]["export_source"]["config"]["bearer_token"] == {"env": TOKEN_ENV}
+    # the run was given the location only, and the asset did use the token of the environment
+    assert ingestion["resources"]["export_source"]["config"] == {"location": tls_server.url}
     mutations = tls_server.path(DAY_1, "seh_statusmutaties.csv")
     assert tls_server.authorized[mutations] == 2  # the runner's check, then the Dagster asset
     for path in (data_dir / "dagster_home").rglob("*"):

@@ -5,10 +5,16 @@ from datetime import date
 import duckdb
 import pytest
 
-from seh_stops.lpz.export_day import verify_export_day
+from seh_stops.lpz.contract import MUTATIONS_FILE
+from seh_stops.lpz.export_day import (
+    MAX_MALFORMED_SHARE_ENV,
+    IncompleteExportDay,
+    verify_export_day,
+)
+from seh_stops.lpz.inventory import reason_phrase
 from seh_stops.lpz.loader import LoadOutcome, load_export_day
 from seh_stops.lpz.source import LocalFolderSource
-from tests.exportdays import mutation_line, write_day
+from tests.exportdays import folder_source, mutation_line, write_day
 
 DAY = date(2023, 1, 10)
 
@@ -36,7 +42,7 @@ def ingest_range(days, exports, warehouse, instance):
     from dagster import materialize
 
     from orchestration.assets.ingestion import lpz_export_day
-    from orchestration.resources import ExportSourceResource, WarehouseResource
+    from orchestration.resources import WarehouseResource
 
     return materialize(
         [lpz_export_day],
@@ -46,7 +52,7 @@ def ingest_range(days, exports, warehouse, instance):
         },
         resources={
             "warehouse": WarehouseResource(path=str(warehouse)),
-            "export_source": ExportSourceResource(location=str(exports)),
+            "export_source": folder_source(exports),
         },
         instance=instance,
         raise_on_error=False,
@@ -244,3 +250,59 @@ def test_a_day_that_breaks_during_the_run_stops_the_load_after_the_days_before_i
     finally:
         con.close()
     assert loaded == [days[0]]
+
+
+class CountingConnection:
+    """A real DuckDB connection that counts the statements the loader sends through it."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.statements = 0
+
+    def execute(self, *args, **kwargs):
+        self.statements += 1
+        return self.connection.execute(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.connection, name)
+
+
+def test_malformed_records_are_quarantined_in_bulk(con, tmp_path, monkeypatch):
+    monkeypatch.setenv(MAX_MALFORMED_SHARE_ENV, "1")  # let a mostly broken day load here
+    exports = tmp_path / "exports"
+    broken = [f"M{number};broken;{number}" for number in range(5000)]
+    write_day(exports, DAY, mutations=[mutation_line("M1"), *broken])
+    counting = CountingConnection(con)
+    result = load_export_day(counting, verify_export_day(LocalFolderSource(exports), DAY), tmp_path)
+    assert result.quarantined["seh_statusmutaties.csv"] == 5000
+    assert counting.statements < 50  # not one statement per record
+    assert con.execute(
+        "select count(*), min(regelnummer), max(recordnummer), count(distinct ruwe_velden), "
+        "any_value(detail) from raw.quarantaine"
+    ).fetchone() == (5000, 3, 5001, 5000, "expected 10 fields, got 3")
+    assert con.execute(
+        "select ruwe_velden from raw.quarantaine where recordnummer = 5001"
+    ).fetchone() == ('["M4999", "broken", "4999"]',)
+
+
+def test_a_file_mostly_of_malformed_records_makes_the_day_incomplete(tmp_path):
+    exports = tmp_path / "exports"
+    good = [mutation_line(f"G{number}") for number in range(10)]
+    write_day(exports, DAY, mutations=[*good, *(f"B{number};x" for number in range(30))])
+    with pytest.raises(IncompleteExportDay) as raised:
+        verify_export_day(LocalFolderSource(exports), DAY)
+    assert "30 of 40 records are malformed, more than 10%" in str(raised.value)
+    assert MAX_MALFORMED_SHARE_ENV in str(raised.value)
+    assert reason_phrase(raised.value) == "seh_statusmutaties.csv: te veel onleesbare regels"
+
+
+def test_a_few_malformed_records_always_load(tmp_path, monkeypatch):
+    exports = tmp_path / "exports"
+    write_day(exports, DAY, mutations=[mutation_line("G1"), *(f"B{n};x" for n in range(20))])
+    assert (
+        len(verify_export_day(LocalFolderSource(exports), DAY).files[MUTATIONS_FILE].malformed)
+        == 20
+    )
+    monkeypatch.setenv(MAX_MALFORMED_SHARE_ENV, "twenty")
+    with pytest.raises(ValueError, match="is not a share"):
+        verify_export_day(LocalFolderSource(exports), DAY)

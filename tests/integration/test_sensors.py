@@ -23,11 +23,10 @@ from dagster import (
     build_sensor_context,
 )
 
-from orchestration.resources import ExportSourceResource, WarehouseResource
-from orchestration.resources.mail import run_config as mail_run_config
+from orchestration.resources import WarehouseResource
 from seh_stops import settings
 from seh_stops.lpz.contract import MUTATIONS_FILE
-from tests.exportdays import location_line, stop_line, write_day
+from tests.exportdays import folder_source, location_line, stop_line, write_day
 
 DAYS = [date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 11), date(2023, 1, 12)]
 REGISTER = [location_line("SEH0001", "Noord")]
@@ -52,7 +51,7 @@ def world(tmp_path, monkeypatch):
     from orchestration.definitions import defs
 
     resources = {
-        "export_source": ExportSourceResource(location=str(exports)),
+        "export_source": folder_source(exports),
         "warehouse": WarehouseResource(path=str(data_dir / "warehouse.duckdb")),
     }
     return {"defs": defs, "exports": exports, "data_dir": data_dir, "resources": resources}
@@ -79,12 +78,9 @@ def ranges(result: SensorResult) -> list[tuple[str, str]]:
 
 
 def run_config(world, job: str) -> dict:
-    """Resources as the runner configures them: the definitions read the environment when
-    they were first imported, possibly under another test's variables."""
-    resources = {"export_source": {"config": {"location": str(world["exports"])}}}
-    if job == "transform":
-        resources["alert_mailer"] = mail_run_config()
-    return {"resources": resources}
+    """Resources as the runner configures them: the location only (allowed by the world's
+    ``folder_source``); the mailer reads the environment of this moment by itself."""
+    return {"resources": {"export_source": {"config": {"location": str(world["exports"])}}}}
 
 
 def execute(world, instance: DagsterInstance, job: str, request: RunRequest):
@@ -214,7 +210,7 @@ def test_days_that_stay_incomplete_never_hold_back_the_days_after_them(world, mo
     monkeypatch.setattr(sensors, "MAX_DAYS_PER_TICK", 1)
     broken = world["exports"] / DAYS[0].isoformat() / "seh_statusmutaties.csv"
     broken.write_bytes(broken.read_bytes() + b"extra\n")  # 9 January is incomplete now too
-    source = ExportSourceResource(location=str(world["exports"])).open()
+    source = folder_source(world["exports"]).open()
     plan = sensors.plan_ingestion(
         source, {}, {}, datetime(2023, 1, 13, tzinfo=UTC), DAYS[0], DAYS[-1]
     )

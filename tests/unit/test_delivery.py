@@ -161,3 +161,27 @@ def test_normalised_figures_are_optional_on_a_row():
     oost = RegionMonth("2023-01", "Oost", "volledig", 6, 1, 1, Decimal("7.47"))
     assert oost.minuten_per_locatie_per_dag == Decimal("7.47")
     assert oost.procent_seh_uren_in_stop is None
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook():
+    import io
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    from seh_stops.delivery.workbook import delivery_workbook
+
+    formula = '=HYPERLINK("http://127.0.0.1/x","klik")'
+    content = delivery_workbook(
+        [row(formula, "volledig", 3, 120), row("West", "volledig", 1, 10)],
+        1,
+        "definitief",
+        False,
+        datetime(2023, 2, 4, tzinfo=UTC),
+    )
+    workbook = load_workbook(io.BytesIO(content))
+    cells = [cell for sheet in workbook.worksheets for line in sheet.iter_rows() for cell in line]
+    found = [cell for cell in cells if cell.value == formula]
+    assert len(found) == 2  # the table's column header and the data sheet's row
+    assert {cell.data_type for cell in found} == {"s"}
+    assert all(cell.data_type != "f" for cell in cells)
