@@ -175,11 +175,14 @@ def prepare(size: Size, work: Path, env: dict[str, str]) -> tuple[Path, Path, da
             env,
         )
         # the next day is published only after the history is loaded: it moves to its own
-        # folder, and the nightly source links every history day beside it
+        # folder, and the nightly source holds every history day beside it as hard links (the
+        # folder source refuses symbolic links, docs/security.md)
         nightly.mkdir(parents=True)
         (history / next_day.isoformat()).rename(nightly / next_day.isoformat())
         for day in history.iterdir():
-            (nightly / day.name).symlink_to(day.resolve(), target_is_directory=True)
+            (nightly / day.name).mkdir()
+            for file in day.iterdir():
+                os.link(file, nightly / day.name / file.name)
         done_marker.write_text(json.dumps({"simulate_seconds": simulated.seconds}))
     days = sorted(p for p in history.iterdir() if p.is_dir())
     rows = dict.fromkeys(DATA_FILES, 0)
