@@ -1,7 +1,14 @@
 """The ``seh-stops`` command: the pipeline without the UI.
 
-Library errors become one-line messages that say what to do here, at the edge; ``--debug``
-shows the traceback instead.
+Every mistake gets one line on stderr that names the argument and says what to do, and no
+traceback unless ``--debug``: argparse's usage errors (:mod:`cli.arguments`, exit 2), the
+checks each command makes before it starts a Dagster run (:mod:`cli.preflight`, exit 2 for the
+command line, 1 for a data dir that lacks a first step), and library errors, turned into one
+line here at the edge (exit 1).
+
+``tests/unit/test_cli.py`` runs every command with the mistakes a user is likely to make. A new
+command or option (``compare``, ``publish``, ``report --quarter``) joins that table when it
+lands: the test fails for a command the table does not list.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+from cli import arguments, preflight
+from cli.preflight import UsageError
 from seh_stops import settings
 
 DEMO_FIRST_DAY = date(2022, 12, 31)
@@ -26,20 +35,40 @@ DEMO_MONTH = "2023-01"
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    misplaced = arguments.misplaced_option(argv, list(_commands(parser)))
+    if misplaced:
+        parser.error(misplaced)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # named by the command's parser, not the top-level one argparse would use
+        _commands(parser)[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     if not args.debug:  # beta notices about Dagster's API are for developers, not operators
         warnings.filterwarnings("ignore", message=".*is currently in beta")
     settings.use_data_dir(args.data_dir)
     try:
+        preflight.check_data_dir()
         return args.handler(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except UsageError as exc:  # the command line asks for what cannot be done
+        if args.debug:
+            raise
+        prog = _commands(parser)[args.command].prog
+        print(arguments.usage_error_line(prog, str(exc)), file=sys.stderr)
+        return arguments.USAGE_EXIT
     except Exception as exc:  # the edge: one clear line unless --debug
         if args.debug:
             raise
-        print(f"seh-stops {args.command}: {exc}", file=sys.stderr)
+        message = arguments.one_line(str(exc)) or type(exc).__name__
+        print(f"seh-stops {args.command}: {message}", file=sys.stderr)
         return 1
+
+
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The sub-command parsers by name."""
+    [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
 
-    parser = argparse.ArgumentParser(
+    parser = arguments.OneLineParser(
         prog="seh-stops",
         description="LPZ SEH status exports -> stop episodes -> monthly figures per ROAZ region.",
     )
@@ -65,13 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="write simulated LPZ export days to a folder",
         description="Write simulated LPZ export-day folders in the contract's format.",
     )
-    simulate.add_argument("--from", dest="first", type=_day, required=True, help="first day")
-    simulate.add_argument("--to", dest="last", type=_day, required=True, help="last day")
+    simulate.add_argument(
+        "--from", dest="first", type=arguments.day, required=True, help="first day"
+    )
+    simulate.add_argument("--to", dest="last", type=arguments.day, required=True, help="last day")
     simulate.add_argument("--out", type=Path, required=True, help="folder to write days into")
-    simulate.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+    simulate.add_argument(
+        "--seed", type=arguments.whole_number, default=2023, help="random seed (default 2023)"
+    )
     simulate.add_argument(
         "--scale",
-        type=_scale,
+        type=arguments.scale,
         default=1,
         help="copies of the Dutch world: k x 83 locations with distinct ids (default 1)",
     )
@@ -93,8 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
         "archive:<folder> to rebuild from the raw archive "
         f"(default: ${settings.EXPORT_SOURCE_ENV} or <data dir>/exports)",
     )
-    run.add_argument("--from", dest="first", type=_day, help="first export day to load")
-    run.add_argument("--to", dest="last", type=_day, help="last export day to load")
+    run.add_argument("--from", dest="first", type=arguments.day, help="first export day to load")
+    run.add_argument("--to", dest="last", type=arguments.day, help="last export day to load")
     run.set_defaults(handler=_run)
 
     report = commands.add_parser(
@@ -103,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a month's table per ROAZ region",
         description="Print the monthly table per ROAZ region from the warehouse.",
     )
-    report.add_argument("--month", required=True, help="the month, YYYY-MM")
+    report.add_argument("--month", required=True, type=arguments.month, help="the month, YYYY-MM")
     report.add_argument(
         "--format",
         choices=("table", "csv"),
@@ -122,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "through Dagster, if the month is due: a new revision only when its figures changed. "
         "Prints the folder that holds the month's current delivery.",
     )
-    deliver.add_argument("--month", required=True, type=_month, help="the month, YYYY-MM")
+    deliver.add_argument("--month", required=True, type=arguments.month, help="the month, YYYY-MM")
     deliver.add_argument(
         "--preliminary",
         action="store_true",
@@ -137,49 +170,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="Simulate January 2023 (with its grace days) into <data dir>/exports, run "
         "the pipeline and print the month's table.",
     )
-    demo.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+    demo.add_argument(
+        "--seed", type=arguments.whole_number, default=2023, help="random seed (default 2023)"
+    )
     demo.set_defaults(handler=_demo)
     return parser
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day of the form YYYY-MM-DD") from None
-
-
-def _scale(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return value
-
-
-def _month(text: str) -> str:
-    from seh_stops.delivery.due import check_month
-
-    try:
-        return check_month(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _simulate(args: argparse.Namespace) -> int:
     from simulator import simulate
 
+    preflight.check_range(args.first, args.last)
+    preflight.check_folder_to_write(args.out, "--out", "a folder to write the export days into")
     summary = simulate(args.first, args.last, args.out, seed=args.seed, scale=args.scale)
     print(summary.describe())
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
+    from seh_stops.lpz.http_source import yesterday
+
+    preflight.check_export_days(args.first, args.last, yesterday())
+    source = preflight.export_source(args.source)
     from cli.runner import run_pipeline
 
-    source = args.source or settings.export_source_location()
     summary = run_pipeline(source, args.first, args.last, progress=_progress)
     _progress(
         f"Done: {len(summary.days_loaded)} export day(s) loaded, "
@@ -200,6 +214,7 @@ def _report(args: argparse.Namespace) -> int:
     from seh_stops.delivery.folders import delivery_root
     from seh_stops.delivery.month_figures import appendix_table, month_csv, read_month
 
+    preflight.require_marts()
     if args.format == "csv":
         sys.stdout.write(month_csv(settings.warehouse_path(), args.month, delivery_root()))
     else:
@@ -208,19 +223,21 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _deliver(args: argparse.Namespace) -> int:
-    from cli.runner import QUIET_RUN_CONFIG, _definitions, instance
     from orchestration.assets.delivery import delivery_months
 
-    months = delivery_months.get_partition_keys()
-    if args.month not in months:
-        raise ValueError(
-            f"{args.month} is not a delivery month; they run {months[0]} .. {months[-1]}"
-        )
+    preflight.check_delivery_month(args.month, delivery_months.get_partition_keys())
+    preflight.require_marts()  # before any run: a run would fail inside its step
+    from cli.runner import _definitions, instance
+
     job = _definitions().resolve_job_def("deliver_month")
     config = {"voorlopig": args.preliminary}
     with instance() as dagster_instance:
         result = job.execute_in_process(
-            run_config={**QUIET_RUN_CONFIG, "ops": {"ministry_delivery": {"config": config}}},
+            run_config={
+                # the one step's failure is this command's one line (below), not two
+                "loggers": {"progress": {"config": {"step_failures": False}}},
+                "ops": {"ministry_delivery": {"config": config}},
+            },
             partition_key=args.month,
             instance=dagster_instance,
             raise_on_error=False,
@@ -235,7 +252,8 @@ def _deliver(args: argparse.Namespace) -> int:
 
 
 def _failure_description(result) -> str:
-    """The reason a Dagster run failed, as the asset put it (a Failure's description)."""
+    """The reason a Dagster run failed, as the asset put it (a Failure's description), or
+    the exception the step raised (not Dagster's wrapper around it)."""
     from orchestration.run_failures import first_step_failure
 
     reason = first_step_failure(result.all_events)

@@ -23,6 +23,7 @@ from dagster import (
 )
 
 from cli.orphaned_runs import fail_orphaned_runs
+from cli.preflight import UsageError
 from orchestration.assets.ingestion import verify_days
 from orchestration.resources.export_source import allow_operator_source
 from orchestration.resources.export_source import run_config as export_source_run_config
@@ -88,6 +89,9 @@ def run_pipeline(
     allow_operator_source(source_location)
     source = open_source(source_location)
     days = _days_at_source(source, first, last, progress)
+    if not days and (first is None) != (last is None):
+        # an open range beyond the source's days: refused before a run rebuilds on nothing
+        raise UsageError(_nothing_in_open_range(source, first, last))
     if first is None and last is None:
         # Without a range only new and corrected days are loaded (an explicit range reloads).
         days = pending_days(source, days, _loaded_versions())
@@ -173,6 +177,22 @@ def _days_at_source(
     )
     progress(f"Probing {source.describe()} for export days {start} .. {end} ...")
     return _days_to_load(source.list_days(start, end), first, last)
+
+
+def _nothing_in_open_range(source: ExportSource, first: date | None, last: date | None) -> str:
+    """Why ``--from`` (or ``--to``) alone found no export day, and what to give instead."""
+    known = [] if isinstance(source, HttpExportSource) else source.list_days()
+    if first is not None:
+        there = f" (the last there is {known[-1]})" if known else ""
+        return (
+            f"no export day at {source.describe()} from --from {first} on{there}: give an "
+            "earlier --from, or leave it out to load the days that are new"
+        )
+    there = f" (the first there is {known[0]})" if known else ""
+    return (
+        f"no export day at {source.describe()} up to --to {last}{there}: give a later --to, "
+        "or leave it out to load the days that are new"
+    )
 
 
 def last_loaded_day() -> date | None:

@@ -14,11 +14,15 @@ from dagster import DagsterEvent
 
 def step_failure_text(event: DagsterEvent) -> str:
     """The reason a step failed as its code put it: a ``Failure``'s description, else the
-    message of the error it raised, else the event's own message."""
+    message of the exception it raised (the innermost cause: Dagster's wrapper around it says
+    only that the step failed), else the event's own message."""
     data = event.step_failure_data
     if data.user_failure_data is not None and data.user_failure_data.description:
         return data.user_failure_data.description
-    return data.error.message.strip() if data.error else (event.message or "")
+    error = data.error
+    while error is not None and error.cause is not None:
+        error = error.cause
+    return error.message.strip() if error is not None else (event.message or "")
 
 
 def first_step_failure(events: Iterable[DagsterEvent]) -> str | None:
