@@ -108,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="copies of the Dutch world: k x 83 locations with distinct ids (default 1)",
     )
+    simulate.add_argument(
+        "--dirty",
+        action="store_true",
+        help="add to some days a few rows of each kind the specification quarantines or keeps "
+        "with a finding (conflicting re-send, unknown status, bad timestamp, forbidden "
+        "fields, a day late): findings, not a broken export",
+    )
     simulate.set_defaults(handler=_simulate)
 
     run = commands.add_parser(
@@ -173,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--seed", type=arguments.whole_number, default=2023, help="random seed (default 2023)"
     )
+    demo.add_argument(
+        "--dirty", action="store_true", help="add dirty rows, as simulate --dirty, to show findings"
+    )
     demo.set_defaults(handler=_demo)
     return parser
 
@@ -184,7 +194,18 @@ def _simulate(args: argparse.Namespace) -> int:
     preflight.check_folder_to_write(args.out, "--out", "a folder to write the export days into")
     summary = simulate(args.first, args.last, args.out, seed=args.seed, scale=args.scale)
     print(summary.describe())
+    if args.dirty:
+        _add_dirty_rows(args.out, summary, args.seed, print)
     return 0
+
+
+def _add_dirty_rows(out: Path, summary, seed: int, show) -> None:
+    from simulator.dirty import add_dirty_rows
+
+    added = add_dirty_rows(out, list(summary.days_written), seed=seed)
+    show(f"Added {len(added)} dirty row(s), each quarantined or kept with a finding:")
+    for row in added:
+        show(f"  {row.describe()}")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -201,6 +222,7 @@ def _run(args: argparse.Namespace) -> int:
         f"{summary.checks_passed} checks passed, {len(summary.checks_failed)} failed, "
         f"{len(summary.checks_warned)} with warnings."
     )
+    _progress(summary.describe_quarantine())
     for failed in summary.checks_failed:
         _progress(f"  check failed: {failed}")
     for warned in summary.checks_warned:
@@ -265,7 +287,9 @@ def _demo(args: argparse.Namespace) -> int:
 
     exports = settings.data_dir() / "exports"
     _progress(f"Simulating export days {DEMO_FIRST_DAY} .. {DEMO_LAST_DAY} into {exports} ...")
-    simulate(DEMO_FIRST_DAY, DEMO_LAST_DAY, exports, seed=args.seed)
+    simulation = simulate(DEMO_FIRST_DAY, DEMO_LAST_DAY, exports, seed=args.seed)
+    if args.dirty:
+        _add_dirty_rows(exports, simulation, args.seed, _progress)
     args.source, args.first, args.last = str(exports), None, None
     status = _run(args)
     print()

@@ -45,6 +45,17 @@ Progress = Callable[[str], None]
 QUIET_RUN_CONFIG = {"loggers": {"progress": {}}}
 
 
+# What to do when a blocking check stops the run (isolated dirty rows never do: they warn).
+BROKEN_EXPORT_ADVICE = (
+    " -- the export looks broken at scale, so dbt did not run and the figures are unchanged. "
+    "Read the check's failing expectations and sample rows (Dagster UI: asset check "
+    "lpz_export_day great_expectations, or the Data Docs under <data dir>/gx/data_docs), then "
+    "ask the LPZ for a corrected export of the day (a later gegenereerd_op replaces it); to "
+    "build the figures over the day as it is, with its rows quarantined, run `seh-stops run` "
+    "again."
+)
+
+
 class PipelineFailed(RuntimeError):
     """A Dagster run of the pipeline failed; the message says which step and why."""
 
@@ -60,6 +71,27 @@ class RunSummary:
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)  # severity ERROR: figures at risk
     checks_warned: list[str] = field(default_factory=list)  # severity WARN: findings, not faults
+    # rows of the loaded days in marts.dq_quarantaine, per reason, after the rebuild
+    quarantined: dict[str, int] = field(default_factory=dict)
+    kept_with_finding: int = 0  # mutations of the loaded days registered on another day
+
+    def describe_quarantine(self) -> str:
+        """One line: how many rows of the loaded days were quarantined, and why."""
+        if not self.days_loaded:
+            return "Quarantine: no export day loaded in this run."
+        total = sum(self.quarantined.values())
+        why = ", ".join(f"{count} {reason}" for reason, count in self.quarantined.items())
+        kept = (
+            f"; {self.kept_with_finding} mutation(s) kept with a finding (registered on "
+            "another day than their export day)"
+            if self.kept_with_finding
+            else ""
+        )
+        return (
+            f"Quarantined {total} row(s) of the {len(self.days_loaded)} loaded export day(s)"
+            + (f": {why}" if why else "")
+            + f"{kept}. Details: marts.dq_quarantaine and marts.dq_bevindingen."
+        )
 
 
 def instance() -> DagsterInstance:
@@ -137,7 +169,36 @@ def run_pipeline(
                 raise_on_error=False,
             )
         _record(summary, result, "transform (inventory, dbt build, alerts)")
+    summary.quarantined, summary.kept_with_finding = quarantine_of(summary.days_loaded)
     return summary
+
+
+def quarantine_of(days: list[date]) -> tuple[dict[str, int], int]:
+    """Rows of ``days`` quarantined per reason (most first), and mutations kept with a
+    registration-date finding, as the rebuilt marts hold them."""
+    if not days:
+        return {}, 0
+    con = open_read_only(settings.warehouse_path())
+    try:
+        reasons = con.execute(
+            """
+            select reden, count(*) from marts.dq_quarantaine
+            where list_contains(?::date[], export_datum)
+            group by reden order by count(*) desc, reden
+            """,
+            [days],
+        ).fetchall()
+        (kept,) = con.execute(
+            """
+            select coalesce(sum(aantal), 0)::integer from marts.dq_bevindingen
+            where soort = 'registratiedatum_afwijkend' and is_open
+              and list_contains(?::date[], export_datum)
+            """,
+            [days],
+        ).fetchone()
+    finally:
+        con.close()
+    return dict(reasons), kept
 
 
 def _definitions() -> Definitions:
@@ -243,4 +304,5 @@ def _record(summary: RunSummary, result: ExecuteInProcessResult, step: str) -> N
     if result.dagster_run.status != DagsterRunStatus.SUCCESS:
         failures = [event.message or "" for event in result.all_events if event.is_failure]
         detail = failures[-1] if failures else "see the run in the Dagster UI"
-        raise PipelineFailed(f"{step} failed (run {result.run_id}): {detail}")
+        advice = BROKEN_EXPORT_ADVICE if summary.checks_failed else ""
+        raise PipelineFailed(f"{step} failed (run {result.run_id}): {detail}{advice}")

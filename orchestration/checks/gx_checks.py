@@ -4,8 +4,10 @@ One check per guarded asset, named ``great_expectations``: the raw rows of the e
 ingestion run loaded, and the two marts. A failed ``critical`` expectation fails the check with
 severity ERROR, and because the checks are blocking, Dagster then skips everything downstream
 of the asset in that run; ``warning`` expectations fail it with severity WARN, which blocks
-nothing. The metadata holds the failing expectations, sample rows (never ``toelichting``) and
-a link to the run's Data Docs page.
+nothing. A raw expectation on rows the specification quarantines is a warning on isolated
+rows and critical only on a day broken at scale (``seh_stops.quality.scale``, thresholds from
+``seh_stops.quality.thresholds``). The metadata holds the failing expectations, sample rows
+(never ``toelichting``) and a link to the run's Data Docs page.
 
 No ``from __future__ import annotations`` here: Dagster inspects the context annotation.
 """
@@ -37,6 +39,8 @@ from seh_stops.processes import process_exists
 from seh_stops.quality import frames
 from seh_stops.quality.gx_context import data_docs_index_url, load_context, run_checkpoint
 from seh_stops.quality.outcomes import SuiteOutcome, describe_outcomes, merge_outcomes
+from seh_stops.quality.scale import by_scale
+from seh_stops.quality.thresholds import thresholds
 
 CHECK_NAME = "great_expectations"
 RAW_SUITES = {"raw_seh_locaties": "seh_locaties", "raw_seh_statusmutaties": "seh_statusmutaties"}
@@ -84,7 +88,20 @@ def lpz_export_day_expectations(
             parts[suite].append(run_checkpoint(suite, frame, gx_context))
         del frames_by_suite  # one chunk in memory at a time
     outcomes = [merge_outcomes(suite_parts) for suite_parts in parts.values()]
-    return gx_check_result(outcomes, {"export_days": days_shown(days), "chunks": len(chunks)})
+    limits = thresholds()
+    return gx_check_result(
+        outcomes,
+        {
+            "export_days": days_shown(days),
+            "chunks": len(chunks),
+            "blocks_when": (
+                f"an expectation fails on more than max({limits.block_floor}, "
+                f"{limits.block_share:.2%} of the rows) of a day, or more than max("
+                f"{limits.day_floor}, {limits.day_quarantined_share:.0%} of the rows) of a "
+                "day are flagged"
+            ),
+        },
+    )
 
 
 def days_shown(days: list[date]) -> str:
@@ -179,7 +196,13 @@ gx_checks = [
 def gx_check_result(
     outcomes: list[SuiteOutcome], metadata: dict[str, Any] | None = None
 ) -> AssetCheckResult:
-    """The check result: ERROR on a critical failure, WARN on warnings only, metadata for all."""
+    """The check result: ERROR on a critical failure, WARN on warnings only, metadata for all.
+
+    Severities are weighed by scale first (per export day, with the environment's
+    thresholds): the same on one frame as on merged chunks of whole days.
+    """
+    limits = thresholds()
+    outcomes = [by_scale(outcome, limits) for outcome in outcomes]
     critical = any(outcome.critical for outcome in outcomes)
     failures = [(o.suite, f) for o in outcomes for f in o.failures]
     samples = [{"suite": o.suite, **row} for o in outcomes for row in o.sample_rows]

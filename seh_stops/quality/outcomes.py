@@ -19,6 +19,11 @@ NEVER_SHOWN = frozenset({"toelichting"})
 SAMPLE_ROWS_PER_EXPECTATION = 5
 EXAMPLE_VALUES = 5
 SEVERITY_ORDER = {"critical": 2, "warning": 1, "info": 0}
+# An expectation's ``meta["blocks"]``: "at_scale" ones warn on isolated rows and block only a
+# day broken at scale (``seh_stops.quality.scale``); "never" ones warn whatever their count.
+BLOCKS_AT_SCALE = "at_scale"
+BLOCKS_NEVER = "never"
+DAY_COLUMN = "export_datum"
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,10 @@ class FailedExpectation:
     unexpected_count: int | None = None
     examples: list[Any] = field(default_factory=list)
     error: str | None = None
+    blocks: str | None = None  # meta["blocks"]: BLOCKS_AT_SCALE, BLOCKS_NEVER or None
+    unexpected_by_day: dict[str, int] = field(default_factory=dict)
+    # (export day, recordnummer) of every flagged row: a day's distinct quarantined rows
+    flagged_rows: frozenset[tuple[str, Any]] = field(default=frozenset(), repr=False)
 
     def describe(self) -> str:
         """One line: what failed, how often, examples."""
@@ -53,6 +62,7 @@ class SuiteOutcome:
     failures: list[FailedExpectation]
     sample_rows: list[dict[str, Any]]
     data_docs_url: str | None = None
+    rows_by_day: dict[str, int] = field(default_factory=dict)  # frame rows per export day
 
     @property
     def success(self) -> bool:
@@ -83,7 +93,14 @@ def summarise(
         failures=[_failure(r) for r in failed],
         sample_rows=_sample_rows(failed, frame),
         data_docs_url=data_docs_url,
+        rows_by_day=_rows_by_day(frame),
     )
+
+
+def _rows_by_day(frame: pd.DataFrame) -> dict[str, int]:
+    if DAY_COLUMN not in frame.columns:
+        return {}
+    return {str(day): int(n) for day, n in frame.groupby(DAY_COLUMN).size().items()}
 
 
 def _failure(result: dict[str, Any]) -> FailedExpectation:
@@ -94,6 +111,14 @@ def _failure(result: dict[str, Any]) -> FailedExpectation:
     examples = details.get("partial_unexpected_list")
     if examples is None and "observed_value" in details:
         examples = [details["observed_value"]]
+    flagged = frozenset(
+        (str(entry[DAY_COLUMN]), entry.get("recordnummer"))
+        for entry in details.get("unexpected_index_list") or []
+        if isinstance(entry, dict) and DAY_COLUMN in entry
+    )
+    by_day: dict[str, int] = {}
+    for day, _ in flagged:
+        by_day[day] = by_day.get(day, 0) + 1
     return FailedExpectation(
         expectation=config.get("type", "?"),
         columns=_columns(kwargs),
@@ -102,6 +127,9 @@ def _failure(result: dict[str, Any]) -> FailedExpectation:
         unexpected_count=details.get("unexpected_count"),
         examples=list(dict.fromkeys(map(_hashable, examples or [])))[:EXAMPLE_VALUES],
         error=exception.get("exception_message") if exception.get("raised_exception") else None,
+        blocks=(config.get("meta") or {}).get("blocks"),
+        unexpected_by_day=by_day,
+        flagged_rows=flagged,
     )
 
 
@@ -182,7 +210,16 @@ def merge_outcomes(parts: list[SuiteOutcome]) -> SuiteOutcome:
         failures=list(failures.values()),
         sample_rows=samples,
         data_docs_url=(failing or parts[-1:])[0].data_docs_url,
+        rows_by_day=_summed([part.rows_by_day for part in parts]),
     )
+
+
+def _summed(counts: list[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for part in counts:
+        for key, count in part.items():
+            total[key] = total.get(key, 0) + count
+    return total
 
 
 def _merged(first: FailedExpectation, later: FailedExpectation) -> FailedExpectation:
@@ -196,6 +233,9 @@ def _merged(first: FailedExpectation, later: FailedExpectation) -> FailedExpecta
         unexpected_count=sum(counts) if counts else None,
         examples=examples,
         error=first.error or later.error,
+        blocks=first.blocks,
+        unexpected_by_day=_summed([first.unexpected_by_day, later.unexpected_by_day]),
+        flagged_rows=first.flagged_rows | later.flagged_rows,
     )
 
 

@@ -1,11 +1,20 @@
 """The expectation suites: what each raw export file and each mart must satisfy.
 
 One suite per validated frame, named like the frame (and like its GX data asset, validation
-definition and checkpoint). Every expectation carries a GX ``severity``: ``critical`` ones say
-the data cannot be trusted as delivered (a closed vocabulary or format of the contract is
-broken, an id is missing or repeated, a mart rule is violated) and block downstream assets;
-``warning`` ones are row-level slips that the dbt layer quarantines or reports as a finding,
-so they show in the UI without stopping the figures. The ``notes`` say why, in Data Docs.
+definition and checkpoint). Every expectation carries a GX ``severity`` and the raw ones a
+``meta["blocks"]`` that says when a failure blocks (``seh_stops.quality.scale``):
+
+- ``critical``, no mark: the data cannot be trusted as delivered (a contract column is
+  missing, a mart rule is violated): always blocks downstream assets;
+- ``warning``, ``at_scale``: rows the specification quarantines or leaves out with a finding
+  (an empty or unparseable field, an unknown status, a repeated id, a forbidden field). An
+  isolated row is a finding for LNAZ; a day where the expectation fails on more than the
+  configured share of rows (with an absolute floor for small days), or that is mostly
+  quarantined, is a broken export and blocks;
+- ``warning``, ``never``: rows kept with a finding (a registration date off the export day,
+  a field ignored where it does not belong): never blocks.
+
+The ``notes`` say why, in Data Docs.
 
 This module is the source of the committed suites in ``expectations/expectations/*.json``:
 change it, then run ``python -m seh_stops.quality.gx_setup`` and commit the JSON.
@@ -21,6 +30,7 @@ from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.row_conditions import Column
 
 from seh_stops.lpz.contract import LOCATION_COLUMNS, MUTATION_COLUMNS
+from seh_stops.quality.outcomes import BLOCKS_AT_SCALE, BLOCKS_NEVER
 from seh_stops.settings import DBT_PROJECT_DIR
 
 CRITICAL = "critical"
@@ -39,6 +49,9 @@ STATUSES = ["stop", "open", "ingetrokken"]
 STOP_TYPES = ["volledig", "ambulance", "specialisme", "time-out"]
 REGISTRATION_STATUSES = ["volledig", "gedeeltelijk", "niet_geregistreerd"]
 EMPTY = [""]  # the raw layer keeps an empty CSV field as ''
+# meta["blocks"] of a raw expectation (seh_stops.quality.outcomes names the values)
+AT_SCALE = {"blocks": BLOCKS_AT_SCALE}
+NEVER = {"blocks": BLOCKS_NEVER}
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,9 @@ def regions() -> list[str]:
     return list(dict.fromkeys(row["roaz_regio"] for row in rows))
 
 
-def _non_empty(column: str, why: str, severity: str = CRITICAL, **kwargs) -> Expectation:
+def _non_empty(column: str, why: str, meta: dict = AT_SCALE, **kwargs) -> Expectation:
     return gxe.ExpectColumnValueLengthsToBeBetween(
-        column=column, min_value=1, severity=severity, notes=why, **kwargs
+        column=column, min_value=1, severity=WARNING, notes=why, meta=meta, **kwargs
     )
 
 
@@ -73,13 +86,29 @@ def _timestamp(column: str, why: str) -> Expectation:
         column=column,
         regex=TIMESTAMP_PATTERN,
         row_condition=Column(column) != "",
-        severity=CRITICAL,
+        severity=WARNING,
+        meta=AT_SCALE,
         notes=why + " Contract section 8: `YYYY-MM-DDTHH:MM:SS` with `+HH:MM`, `-HH:MM` or `Z`.",
     )
 
 
+def _at_scale(expectation: type[Expectation], **kwargs) -> Expectation:
+    """A warning on isolated rows that blocks a day broken at scale (module docstring)."""
+    return expectation(severity=WARNING, meta=AT_SCALE, **kwargs)
+
+
+def _never(expectation: type[Expectation], **kwargs) -> Expectation:
+    """A warning on rows the specification keeps with a finding: it never blocks."""
+    return expectation(severity=WARNING, meta=NEVER, **kwargs)
+
+
 def raw_seh_locaties() -> SuiteSpec:
-    """The register snapshot of one or more export days (raw.seh_locaties, current versions)."""
+    """The register snapshot of one or more export days (raw.seh_locaties, current versions).
+
+    A row with an empty id, an unknown region, a bad ja/nee or date, or a repeated id is left
+    out of the day's snapshot with a finding (specification, section 8.2): ``at_scale``.
+    """
+    left_out = " Left out of the day's snapshot, with a finding (section 8.2)."
     return SuiteSpec(
         name="raw_seh_locaties",
         key_columns=["export_datum", "recordnummer"],
@@ -90,55 +119,68 @@ def raw_seh_locaties() -> SuiteSpec:
                 exact_match=False,
                 notes="Every contract column of seh_locaties.csv is present.",
             ),
-            _non_empty("locatie_id", "Every register row names its location."),
-            gxe.ExpectCompoundColumnsToBeUnique(
+            _non_empty("locatie_id", "Every register row names its location." + left_out),
+            _at_scale(
+                gxe.ExpectCompoundColumnsToBeUnique,
                 column_list=["export_datum", "locatie_id"],
                 notes="A location appears once in a day's register; a repeat leaves it out.",
             ),
-            gxe.ExpectColumnValuesToBeInSet(
+            _at_scale(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="roaz_regio",
                 value_set=regions(),
-                notes="The region is one of the ten of contract section 5, spelled exactly.",
+                notes="The region is one of the ten of contract section 5, spelled exactly."
+                + left_out,
             ),
-            gxe.ExpectColumnValuesToBeInSet(
+            _at_scale(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="seh_module_actief",
                 value_set=YES_NO,
-                notes="ja/nee exactly: it decides whether the location counts as registering.",
+                notes="ja/nee exactly: it decides whether the location counts as registering."
+                + left_out,
             ),
-            gxe.ExpectColumnValuesToMatchRegex(
+            _at_scale(
+                gxe.ExpectColumnValuesToMatchRegex,
                 column="actief_sinds",
                 regex=DATE_PATTERN,
                 row_condition=Column("actief_sinds") != "",
-                notes="actief_sinds is a date (YYYY-MM-DD) when given.",
+                notes="actief_sinds is a date (YYYY-MM-DD) when given." + left_out,
             ),
             _non_empty(
                 "actief_sinds",
                 "An active SEH module names its first day; without it the location is not "
                 "counted as active (a finding).",
-                severity=WARNING,
+                meta=NEVER,
                 row_condition=Column("seh_module_actief") == "ja",
             ),
-            gxe.ExpectColumnValuesToBeInSet(
+            _never(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="actief_sinds",
                 value_set=EMPTY,
                 row_condition=Column("seh_module_actief") == "nee",
-                severity=WARNING,
                 notes="actief_sinds is empty when the module is not active.",
             ),
-            gxe.ExpectColumnValuesToBeInSet(
+            _never(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="traumacentrum_level1",
                 value_set=YES_NO,
-                severity=WARNING,
                 notes="ja/nee exactly; no figure depends on it.",
             ),
-            _non_empty("locatie_naam", "Names help LNAZ trace a location.", severity=WARNING),
-            _non_empty("ziekenhuis", "Names help LNAZ trace a location.", severity=WARNING),
+            _non_empty("locatie_naam", "Names help LNAZ trace a location.", meta=NEVER),
+            _non_empty("ziekenhuis", "Names help LNAZ trace a location.", meta=NEVER),
         ],
     )
 
 
 def raw_seh_statusmutaties() -> SuiteSpec:
-    """The status mutations of one or more export days (raw.seh_statusmutaties, current)."""
+    """The status mutations of one or more export days (raw.seh_statusmutaties, current).
+
+    Every row-level rule is one the specification quarantines (sections 3.3 and 8.3:
+    ``at_scale``) or keeps with a finding (a registration date off the export day, a field
+    ignored where it does not belong: ``never``).
+    """
+    quarantined = " Quarantined, with a finding (section 3.3)."
+    ignored = " Ignored there, with a finding (section 8.3): the row is kept."
     return SuiteSpec(
         name="raw_seh_statusmutaties",
         key_columns=["export_datum", "recordnummer"],
@@ -153,72 +195,84 @@ def raw_seh_statusmutaties() -> SuiteSpec:
                 exact_match=False,
                 notes="Every contract column of seh_statusmutaties.csv is present.",
             ),
-            _non_empty("mutatie_id", "Every mutation has an id."),
-            gxe.ExpectCompoundColumnsToBeUnique(
+            _non_empty("mutatie_id", "Every mutation has an id." + quarantined),
+            _at_scale(
+                gxe.ExpectCompoundColumnsToBeUnique,
                 column_list=["export_datum", "mutatie_id"],
-                notes="A mutatie_id appears once in an export day.",
+                notes="A mutatie_id appears once in an export day; with other content the "
+                "later one is a conflicting duplicate, quarantined (section 3.2).",
             ),
-            _non_empty("locatie_id", "Every mutation names its location."),
-            gxe.ExpectColumnValuesToBeInSet(
+            _non_empty("locatie_id", "Every mutation names its location." + quarantined),
+            _at_scale(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="status",
                 value_set=STATUSES,
-                notes="stop, open or ingetrokken exactly (`Stop` is invalid).",
+                notes="stop, open or ingetrokken exactly (`Stop` is invalid)." + quarantined,
             ),
-            gxe.ExpectColumnValuesToBeInSet(
+            _at_scale(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="stoptype",
                 value_set=STOP_TYPES,
                 row_condition=Column("status") == "stop",
-                notes="A stop has one of the four stop types; the regions count by type.",
+                notes="A stop has one of the four stop types; the regions count by type."
+                + quarantined,
             ),
             _non_empty(
                 "ingang",
-                "A stop or open says from when it holds.",
+                "A stop or open says from when it holds." + quarantined,
                 row_condition=Column("status").is_in(["stop", "open"]),
             ),
-            _non_empty("geregistreerd_op", "Every mutation says when it was entered."),
-            _timestamp("ingang", "ingang is a contract timestamp."),
-            _timestamp("gepland_einde", "gepland_einde is a contract timestamp when given."),
-            _timestamp("geregistreerd_op", "geregistreerd_op is a contract timestamp."),
-            gxe.ExpectColumnValuesToBeInSet(
+            _non_empty(
+                "geregistreerd_op", "Every mutation says when it was entered." + quarantined
+            ),
+            _timestamp("ingang", "ingang is a contract timestamp." + quarantined),
+            _timestamp(
+                "gepland_einde", "gepland_einde is a contract timestamp when given." + quarantined
+            ),
+            _timestamp(
+                "geregistreerd_op", "geregistreerd_op is a contract timestamp." + quarantined
+            ),
+            _at_scale(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="stoptype",
                 value_set=EMPTY,
                 row_condition=Column("status") != "stop",
-                severity=WARNING,
-                notes="Only a stop has a stoptype (forbidden_field: quarantined by dbt).",
+                notes="Only a stop has a stoptype (forbidden_field)." + quarantined,
             ),
-            gxe.ExpectColumnValuesToBeInSet(
+            _at_scale(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="specialisme",
                 value_set=EMPTY,
                 row_condition=Column("stoptype") != "specialisme",
-                severity=WARNING,
-                notes="Only stoptype specialisme names a specialism (forbidden_field).",
+                notes="Only stoptype specialisme names a specialism (forbidden_field)."
+                + quarantined,
             ),
-            gxe.ExpectColumnValuesToBeInSet(
+            _never(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="gepland_einde",
                 value_set=EMPTY,
                 row_condition=Column("status") != "stop",
-                severity=WARNING,
-                notes="Only a stop has a planned end (forbidden_field).",
+                notes="Only a stop has a planned end." + ignored,
             ),
             _non_empty(
                 "vervangt_mutatie_id",
-                "A withdrawal names the mutation it withdraws; without it, it has no effect.",
-                severity=WARNING,
+                "A withdrawal names the mutation it withdraws; without it, it has no effect."
+                + quarantined,
                 row_condition=Column("status") == "ingetrokken",
             ),
-            gxe.ExpectColumnValuesToBeInSet(
+            _never(
+                gxe.ExpectColumnValuesToBeInSet,
                 column="vervangt_mutatie_id",
                 value_set=EMPTY,
                 row_condition=Column("status") != "ingetrokken",
-                severity=WARNING,
-                notes="Only a withdrawal names a mutation it replaces (forbidden_field).",
+                notes="Only a withdrawal names a mutation it replaces." + ignored,
             ),
-            gxe.ExpectColumnPairValuesToBeEqual(
+            _never(
+                gxe.ExpectColumnPairValuesToBeEqual,
                 column_A="geregistreerd_datum",
                 column_B="export_datum",
                 ignore_row_if="either_value_is_missing",
                 row_condition=Column("identical_resend") == False,  # noqa: E712 (a GX condition)
-                severity=WARNING,
                 notes=(
                     "A mutation is exported on the local day it was registered; another day is "
                     "kept, with a finding (contract section 3). An identical re-send of a "

@@ -219,6 +219,7 @@ def test_a_backfill_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monke
     data_dir = tmp_path / "data"
     monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
     monkeypatch.setattr(gx_checks, "RAW_ROWS_PER_CHUNK", 4)  # every day is a chunk of its own
+    monkeypatch.setenv("SEH_DQ_BLOCK_FLOOR", "0")  # tiny days: every dirty row counts at scale
     days = [date(2023, 1, 10), date(2023, 1, 11), date(2023, 1, 12)]
     for offset, day in enumerate(days):
         write_day(
@@ -429,7 +430,9 @@ def test_the_runner_does_not_run_dbt_after_a_critical_problem(tmp_path, monkeypa
     for variable in ("SEH_DATA_DIR", "SEH_WAREHOUSE_PATH"):
         monkeypatch.setenv(variable, "")  # restored after the test: use_data_dir sets them
     data_dir = settings.use_data_dir(tmp_path / "data")
-    write_day(tmp_path / "exports", DAY, mutations=[mutation_line("M1", status="Stop")])
+    # a broken export: the status vocabulary changed for every row of the day
+    broken = [mutation_line(f"M{number}", status="Stop") for number in range(12)]
+    write_day(tmp_path / "exports", DAY, mutations=broken)
 
     with pytest.raises(PipelineFailed, match="great_expectations"):
         run_pipeline(str(tmp_path / "exports"), progress=lambda message: None)
