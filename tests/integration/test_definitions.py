@@ -57,6 +57,7 @@ EXPECTED_GROUPS = {
     "ministry_delivery": "delivery",
     "dq_bevindingsoorten": "reference",
     "regio_afspraken": "reference",
+    "referentie_definitie": "reference",
     "seh_referentie": "reference",
     "stg_lpz__export_controles": "staging",
     "stg_lpz__export_versies": "staging",

@@ -4,12 +4,16 @@ registratiestatus as (
     select * from {{ ref('int_regio_registratiestatus') }}
 ),
 
+-- the section-7 figures follow each region's own agreement; the reference definition's
+-- figures are in agg_seh_stops_vergelijking_maand (specification, section 9)
 episodes as (
     select * from {{ ref('fct_stop_episodes') }}
+    where definitie = 'regionaal'
 ),
 
 maanddelen as (
     select * from {{ ref('int_stop_episode_maanddelen') }}
+    where definitie = 'regionaal'
 ),
 
 stops_per_maand as (
