@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+from cli.compare import add_compare_command
 from seh_stops import settings
 
 DEMO_FIRST_DAY = date(2022, 12, 31)
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="deliver a month that is not due yet as a marked preliminary (voorlopig-N)",
     )
     deliver.set_defaults(handler=_deliver)
+    add_compare_command(commands, common)
 
     demo = commands.add_parser(
         "demo",

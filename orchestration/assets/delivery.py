@@ -28,6 +28,8 @@ from seh_stops.delivery.mail import send_revision_mail
 from seh_stops.lpz.contract import TIMEZONE
 
 MART = AssetKey("agg_seh_stops_regio_maand")
+# the comparison file of specification, section 9.3 is part of every revision folder
+COMPARISON_MART = AssetKey("agg_seh_stops_vergelijking_maand")
 
 # Calendar months in Europe/Amsterdam from the month of the first export-day partition on; the
 # current month is a partition too (end_offset=1), so that it can be delivered as preliminary.
@@ -56,7 +58,7 @@ class DeliveryConfig(Config):
 
 @asset(
     partitions_def=delivery_months,
-    deps=[MART],
+    deps=[MART, COMPARISON_MART],
     group_name="delivery",
     kinds={"python", "csv"},
     owners=["team:lnaz-data"],

@@ -19,6 +19,13 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from seh_stops.delivery.comparison import (
+    comparison_changes,
+    comparison_csv,
+    comparison_file_name,
+    query_comparison,
+    query_definition,
+)
 from seh_stops.delivery.due import (
     DueStatus,
     check_month,
@@ -69,7 +76,8 @@ class Outcome:
         kind = f"{noun} {self.revision.number}"
         if not self.new:
             return f"{self.month}: figures unchanged, {kind} stays the delivery"
-        changed = ", ".join(change["roaz_regio"] for change in self.changes)
+        regions = dict.fromkeys(change["roaz_regio"] for change in self.changes)
+        changed = ", ".join(regions)
         return f"{self.month}: delivered {kind}" + (f" (changed: {changed})" if changed else "")
 
 
@@ -105,12 +113,15 @@ def deliver_month(
             "`voorlopig: true` in Dagster)."
         )
     rows = query_month(con, month)
+    comparison = query_comparison(con, month)
     kind = PRELIMINARY if preliminary else FINAL
     latest = latest_revision(root, month, kind)
     candidate = delivery_csv(rows)
-    found = []
+    candidate_comparison = comparison_csv(comparison)
+    found: list[dict] = []
     if latest is not None:
         found = changes(latest.file(".csv").read_text(encoding="utf-8"), candidate)
+        found += _comparison_changes(latest, candidate_comparison)
         if not found:
             return Outcome(month, latest, new=False, due=status)
 
@@ -130,13 +141,16 @@ def deliver_month(
         last_export_day=max(used, default=None),
         missing_days=[day for day in status.missing_days if day.strftime("%Y-%m") == month],
         history=query_months(con, twelve_months(month)[0], month),
-        changes=found,
+        changes=[change for change in found if "bestand" not in change],
         previous=latest.number if latest else None,
+        comparison=comparison,
+        definition=query_definition(con, month),
     )
     files = {
         file_name(month, ".csv", preliminary): delivery_csv(rows, revisie).encode("utf-8"),
+        comparison_file_name(month, preliminary): candidate_comparison.encode("utf-8"),
         file_name(month, ".xlsx", preliminary): delivery_workbook(
-            rows, revisie, title, preliminary, moment
+            rows, revisie, title, preliminary, moment, comparison, report.definition
         ),
         file_name(month, ".html", preliminary): report_html(report).encode("utf-8"),
     }
@@ -149,6 +163,14 @@ def deliver_month(
     write_folder(folder, files)
     revision = Revision(month, kind, number, folder)
     return Outcome(month, revision, new=True, due=status, changes=found)
+
+
+def _comparison_changes(latest: Revision, candidate: str) -> list[dict]:
+    """The comparison file's changes against ``latest`` (specification, section 9.3), each
+    entry naming the file, so the manifest tells them from the section-7 changes."""
+    delivered = latest.folder / comparison_file_name(latest.month, latest.preliminary)
+    old = delivered.read_text(encoding="utf-8") if delivered.is_file() else None
+    return [{"bestand": delivered.name} | change for change in comparison_changes(old, candidate)]
 
 
 def _manifest(
@@ -198,10 +220,13 @@ def pending_deliveries(
         if not due_status(month, loaded, today, grace).due:
             continue
         candidate = delivery_csv(query_month(con, month))
-        fingerprint = hashlib.sha256(candidate.encode("utf-8")).hexdigest()
+        candidate_comparison = comparison_csv(query_comparison(con, month))
+        fingerprint = hashlib.sha256((candidate + candidate_comparison).encode("utf-8")).hexdigest()
         latest = latest_revision(root, month)
         if latest is None:
             pending.append(Pending(month, "nieuw", fingerprint))
-        elif changes(latest.file(".csv").read_text(encoding="utf-8"), candidate):
+        elif changes(
+            latest.file(".csv").read_text(encoding="utf-8"), candidate
+        ) or _comparison_changes(latest, candidate_comparison):
             pending.append(Pending(month, "gewijzigd", fingerprint))
     return pending
