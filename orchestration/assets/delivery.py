@@ -88,7 +88,8 @@ def ministry_delivery(
         raise Failure(description=str(refusal)) from None
     context.log.info(outcome.describe())
     metadata = _metadata(outcome)
-    if outcome.new and outcome.changes and not outcome.revision.preliminary:
+    changed = outcome.changes or outcome.comparison_changes
+    if outcome.new and changed and not outcome.revision.preliminary:
         metadata["e-mail"] = _announce(context, outcome, alert_mailer)
     return MaterializeResult(metadata=metadata)
 
@@ -121,6 +122,9 @@ def _metadata(outcome: Outcome) -> dict[str, object]:
         "nieuwe_revisie": outcome.new,
         "map": MetadataValue.url(revision.folder.as_uri()),
         "gewijzigde_regios": [change["roaz_regio"] for change in outcome.changes],
+        "gewijzigde_regios_vergelijking": [
+            change["roaz_regio"] for change in outcome.comparison_changes
+        ],
         "due": outcome.due.explain(),
         "csv": MetadataValue.md(f"```\n{csv_text}```"),
     }
@@ -139,6 +143,7 @@ def _announce(
             revision.number,
             outcome.changes,
             revision.folder,
+            comparison_regions=[change["roaz_regio"] for change in outcome.comparison_changes],
         )
     except Exception as exc:
         context.log.error(f"revision {revision.number} written, but its e-mail failed: {exc}")

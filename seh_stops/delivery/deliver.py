@@ -69,15 +69,19 @@ class Outcome:
     revision: Revision
     new: bool
     due: DueStatus
-    changes: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)  # of the section-7 figures
+    # of the comparison file (specification, section 9.3), each entry naming the file
+    comparison_changes: list[dict] = field(default_factory=list)
 
     def describe(self) -> str:
         noun = "preliminary" if self.revision.preliminary else "revision"
         kind = f"{noun} {self.revision.number}"
         if not self.new:
             return f"{self.month}: figures unchanged, {kind} stays the delivery"
-        regions = dict.fromkeys(change["roaz_regio"] for change in self.changes)
-        changed = ", ".join(regions)
+        changed = ", ".join(change["roaz_regio"] for change in self.changes)
+        if self.comparison_changes:
+            regions = ", ".join(change["roaz_regio"] for change in self.comparison_changes)
+            changed = "; ".join(part for part in (changed, f"vergelijking: {regions}") if part)
         return f"{self.month}: delivered {kind}" + (f" (changed: {changed})" if changed else "")
 
 
@@ -119,10 +123,11 @@ def deliver_month(
     candidate = delivery_csv(rows)
     candidate_comparison = comparison_csv(comparison)
     found: list[dict] = []
+    found_comparison: list[dict] = []
     if latest is not None:
         found = changes(latest.file(".csv").read_text(encoding="utf-8"), candidate)
-        found += _comparison_changes(latest, candidate_comparison)
-        if not found:
+        found_comparison = _comparison_changes(latest, candidate_comparison)
+        if not found and not found_comparison:
             return Outcome(month, latest, new=False, due=status)
 
     number = latest.number + 1 if latest else 1
@@ -141,7 +146,7 @@ def deliver_month(
         last_export_day=max(used, default=None),
         missing_days=[day for day in status.missing_days if day.strftime("%Y-%m") == month],
         history=query_months(con, twelve_months(month)[0], month),
-        changes=[change for change in found if "bestand" not in change],
+        changes=found,
         previous=latest.number if latest else None,
         comparison=comparison,
         definition=query_definition(con, month),
@@ -157,12 +162,12 @@ def deliver_month(
     preliminary_number = number if preliminary else None
     manifest = _manifest(month, revisie, preliminary_number, generated_on, used, files, len(rows))
     if latest is not None:
-        manifest["wijzigingen"] = found
+        manifest["wijzigingen"] = found + found_comparison
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     folder = root / month / f"{kind}-{number}"
     write_folder(folder, files)
     revision = Revision(month, kind, number, folder)
-    return Outcome(month, revision, new=True, due=status, changes=found)
+    return Outcome(month, revision, True, status, found, found_comparison)
 
 
 def _comparison_changes(latest: Revision, candidate: str) -> list[dict]:
