@@ -64,7 +64,9 @@ class DeliveryConfig(Config):
     owners=["team:lnaz-data"],
     description=(
         "The monthly delivery to the ministry (contract section 7): a YYYY-MM/revisie-N/ folder "
-        "with the CSV, an Excel table, a one-page HTML report and manifest.json, in the "
+        "with the CSV, the comparison file of specification, section 9.3 "
+        "(vergelijking_YYYY-MM.csv), an Excel table, a one-page HTML report and manifest.json, "
+        "in the "
         "delivery location (SEH_DELIVERY_DIR, default <data dir>/levering). Refuses a month "
         "that is not due unless forced as preliminary (voorlopig). Unchanged figures make no new "
         "revision; changed ones make revision N+1 beside N, listed in the manifest and mailed."

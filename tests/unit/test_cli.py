@@ -15,7 +15,7 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
 
 def test_every_command_and_option_has_help_text():
     commands = _subcommands()
-    assert set(commands) == {"simulate", "run", "report", "deliver", "demo"}
+    assert set(commands) == {"simulate", "run", "report", "deliver", "compare", "demo"}
     for name, command in commands.items():
         assert command.description, f"{name} has no description"
         for action in command._actions:
