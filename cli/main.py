@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from cli import arguments, preflight
+from cli.compare import add_compare_command
 from cli.preflight import UsageError
 from seh_stops import settings
 
@@ -169,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="deliver a month that is not due yet as a marked preliminary (voorlopig-N)",
     )
     deliver.set_defaults(handler=_deliver)
+    add_compare_command(commands, common)
 
     demo = commands.add_parser(
         "demo",

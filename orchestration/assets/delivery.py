@@ -28,6 +28,8 @@ from seh_stops.delivery.mail import send_revision_mail
 from seh_stops.lpz.contract import TIMEZONE
 
 MART = AssetKey("agg_seh_stops_regio_maand")
+# the comparison file of specification, section 9.3 is part of every revision folder
+COMPARISON_MART = AssetKey("agg_seh_stops_vergelijking_maand")
 
 # Calendar months in Europe/Amsterdam from the month of the first export-day partition on; the
 # current month is a partition too (end_offset=1), so that it can be delivered as preliminary.
@@ -56,13 +58,15 @@ class DeliveryConfig(Config):
 
 @asset(
     partitions_def=delivery_months,
-    deps=[MART],
+    deps=[MART, COMPARISON_MART],
     group_name="delivery",
     kinds={"python", "csv"},
     owners=["team:lnaz-data"],
     description=(
         "The monthly delivery to the ministry (contract section 7): a YYYY-MM/revisie-N/ folder "
-        "with the CSV, an Excel table, a one-page HTML report and manifest.json, in the "
+        "with the CSV, the comparison file of specification, section 9.3 "
+        "(vergelijking_YYYY-MM.csv), an Excel table, a one-page HTML report and manifest.json, "
+        "in the "
         "delivery location (SEH_DELIVERY_DIR, default <data dir>/levering). Refuses a month "
         "that is not due unless forced as preliminary (voorlopig). Unchanged figures make no new "
         "revision; changed ones make revision N+1 beside N, listed in the manifest and mailed."
@@ -86,7 +90,8 @@ def ministry_delivery(
         raise Failure(description=str(refusal)) from None
     context.log.info(outcome.describe())
     metadata = _metadata(outcome)
-    if outcome.new and outcome.changes and not outcome.revision.preliminary:
+    changed = outcome.changes or outcome.comparison_changes
+    if outcome.new and changed and not outcome.revision.preliminary:
         metadata["e-mail"] = _announce(context, outcome, alert_mailer)
     return MaterializeResult(metadata=metadata)
 
@@ -119,6 +124,9 @@ def _metadata(outcome: Outcome) -> dict[str, object]:
         "nieuwe_revisie": outcome.new,
         "map": MetadataValue.url(revision.folder.as_uri()),
         "gewijzigde_regios": [change["roaz_regio"] for change in outcome.changes],
+        "gewijzigde_regios_vergelijking": [
+            change["roaz_regio"] for change in outcome.comparison_changes
+        ],
         "due": outcome.due.explain(),
         "csv": MetadataValue.md(f"```\n{csv_text}```"),
     }
@@ -137,6 +145,7 @@ def _announce(
             revision.number,
             outcome.changes,
             revision.folder,
+            comparison_regions=[change["roaz_regio"] for change in outcome.comparison_changes],
         )
     except Exception as exc:
         context.log.error(f"revision {revision.number} written, but its e-mail failed: {exc}")

@@ -19,6 +19,13 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from seh_stops.delivery.comparison import (
+    comparison_changes,
+    comparison_csv,
+    comparison_file_name,
+    query_comparison,
+    query_definition,
+)
 from seh_stops.delivery.due import (
     DueStatus,
     check_month,
@@ -62,7 +69,9 @@ class Outcome:
     revision: Revision
     new: bool
     due: DueStatus
-    changes: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)  # of the section-7 figures
+    # of the comparison file (specification, section 9.3), each entry naming the file
+    comparison_changes: list[dict] = field(default_factory=list)
 
     def describe(self) -> str:
         noun = "preliminary" if self.revision.preliminary else "revision"
@@ -70,6 +79,9 @@ class Outcome:
         if not self.new:
             return f"{self.month}: figures unchanged, {kind} stays the delivery"
         changed = ", ".join(change["roaz_regio"] for change in self.changes)
+        if self.comparison_changes:
+            regions = ", ".join(change["roaz_regio"] for change in self.comparison_changes)
+            changed = "; ".join(part for part in (changed, f"vergelijking: {regions}") if part)
         return f"{self.month}: delivered {kind}" + (f" (changed: {changed})" if changed else "")
 
 
@@ -105,13 +117,17 @@ def deliver_month(
             "`voorlopig: true` in Dagster)."
         )
     rows = query_month(con, month)
+    comparison = query_comparison(con, month)
     kind = PRELIMINARY if preliminary else FINAL
     latest = latest_revision(root, month, kind)
     candidate = delivery_csv(rows)
-    found = []
+    candidate_comparison = comparison_csv(comparison)
+    found: list[dict] = []
+    found_comparison: list[dict] = []
     if latest is not None:
         found = changes(latest.file(".csv").read_text(encoding="utf-8"), candidate)
-        if not found:
+        found_comparison = _comparison_changes(latest, candidate_comparison)
+        if not found and not found_comparison:
             return Outcome(month, latest, new=False, due=status)
 
     number = latest.number + 1 if latest else 1
@@ -132,23 +148,34 @@ def deliver_month(
         history=query_months(con, twelve_months(month)[0], month),
         changes=found,
         previous=latest.number if latest else None,
+        comparison=comparison,
+        definition=query_definition(con, month),
     )
     files = {
         file_name(month, ".csv", preliminary): delivery_csv(rows, revisie).encode("utf-8"),
+        comparison_file_name(month, preliminary): candidate_comparison.encode("utf-8"),
         file_name(month, ".xlsx", preliminary): delivery_workbook(
-            rows, revisie, title, preliminary, moment
+            rows, revisie, title, preliminary, moment, comparison, report.definition
         ),
         file_name(month, ".html", preliminary): report_html(report).encode("utf-8"),
     }
     preliminary_number = number if preliminary else None
     manifest = _manifest(month, revisie, preliminary_number, generated_on, used, files, len(rows))
     if latest is not None:
-        manifest["wijzigingen"] = found
+        manifest["wijzigingen"] = found + found_comparison
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     folder = root / month / f"{kind}-{number}"
     write_folder(folder, files)
     revision = Revision(month, kind, number, folder)
-    return Outcome(month, revision, new=True, due=status, changes=found)
+    return Outcome(month, revision, True, status, found, found_comparison)
+
+
+def _comparison_changes(latest: Revision, candidate: str) -> list[dict]:
+    """The comparison file's changes against ``latest`` (specification, section 9.3), each
+    entry naming the file, so the manifest tells them from the section-7 changes."""
+    delivered = latest.folder / comparison_file_name(latest.month, latest.preliminary)
+    old = delivered.read_text(encoding="utf-8") if delivered.is_file() else None
+    return [{"bestand": delivered.name} | change for change in comparison_changes(old, candidate)]
 
 
 def _manifest(
@@ -198,10 +225,13 @@ def pending_deliveries(
         if not due_status(month, loaded, today, grace).due:
             continue
         candidate = delivery_csv(query_month(con, month))
-        fingerprint = hashlib.sha256(candidate.encode("utf-8")).hexdigest()
+        candidate_comparison = comparison_csv(query_comparison(con, month))
+        fingerprint = hashlib.sha256((candidate + candidate_comparison).encode("utf-8")).hexdigest()
         latest = latest_revision(root, month)
         if latest is None:
             pending.append(Pending(month, "nieuw", fingerprint))
-        elif changes(latest.file(".csv").read_text(encoding="utf-8"), candidate):
+        elif changes(
+            latest.file(".csv").read_text(encoding="utf-8"), candidate
+        ) or _comparison_changes(latest, candidate_comparison):
             pending.append(Pending(month, "gewijzigd", fingerprint))
     return pending

@@ -28,6 +28,7 @@ def revision_mail(
     folder: Path,
     sender: str = "seh-stops@localhost",
     recipients: Sequence[str] = (),
+    comparison_regions: Sequence[str] = (),
 ) -> EmailMessage:
     """The announcement of revision ``revisie`` of ``month``: which regions, old and new."""
     lines = [
@@ -42,6 +43,15 @@ def revision_mail(
     ]
     for change in changes:
         lines.append(f"- {change['roaz_regio']}: {_describe(change['oud'], change['nieuw'])}")
+    if not changes:
+        lines.append("- geen (de cijfers per regionale afspraak zijn gelijk gebleven)")
+    if comparison_regions:
+        # specification, section 9.3: the comparison file is part of the delivery
+        lines += [
+            "",
+            "De vergelijkbare cijfers (referentiedefinitie en gelijktijdige stops) zijn "
+            f"gewijzigd voor: {', '.join(comparison_regions)}.",
+        ]
     lines += [
         "",
         f"De nieuwe revisie staat in: {folder}",
@@ -67,7 +77,12 @@ def delivery_recipients(environ: Mapping[str, str] | None = None) -> tuple[str, 
 
 
 def send_revision_mail(
-    settings: SmtpSettings | None, month: str, revisie: int, changes: Sequence[dict], folder: Path
+    settings: SmtpSettings | None,
+    month: str,
+    revisie: int,
+    changes: Sequence[dict],
+    folder: Path,
+    comparison_regions: Sequence[str] = (),
 ) -> str:
     """Send the announcement through the alerts' mail server; returns what happened, in words.
 
@@ -77,7 +92,9 @@ def send_revision_mail(
     recipients = delivery_recipients()
     if settings is None or not recipients:
         return f"niet verstuurd: SEH_SMTP_HOST of {DELIVERY_TO_ENV} is niet ingesteld"
-    message = revision_mail(month, revisie, changes, folder, settings.sender, recipients)
+    message = revision_mail(
+        month, revisie, changes, folder, settings.sender, recipients, comparison_regions
+    )
     delivery = send_message(settings, message, recipients)
     refused = f"; geweigerd: {', '.join(delivery.refused)}" if delivery.refused else ""
     return f"verstuurd aan {', '.join(delivery.recipients)}{refused}"

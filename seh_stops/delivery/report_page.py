@@ -14,6 +14,7 @@ from decimal import Decimal
 from html import escape
 
 from seh_stops.delivery.chart import twelve_month_chart
+from seh_stops.delivery.comparison import ComparisonRow, ReferenceDefinition, comparison_html
 from seh_stops.delivery.due import twelve_months
 from seh_stops.delivery.month_figures import RegionMonth
 from seh_stops.dutch import MONTH_NAMES, day_list
@@ -40,6 +41,9 @@ class ReportContext:
     history: Sequence[RegionMonth]  # the twelve months up to and including ``month``
     changes: Sequence[dict] = field(default_factory=list)
     previous: int | None = None  # the revision that ``changes`` compare with
+    # the comparison of specification, section 9 (the second table), and its definition
+    comparison: Sequence[ComparisonRow] = ()
+    definition: ReferenceDefinition | None = None
 
 
 def month_name(month: str) -> str:
@@ -87,7 +91,10 @@ def report_html(context: ReportContext) -> str:
             '<p class="voorlopig">VOORLOPIG &ndash; dit is geen definitieve levering. De maand '
             "was bij het maken nog niet compleet; de definitieve cijfers volgen als revisie 1.</p>"
         )
-    parts += [_table(context.rows), _status_section(context)]
+    parts.append(_table(context.rows))
+    if context.comparison:
+        parts.append(comparison_html(context.comparison, context.definition))
+    parts.append(_status_section(context))
     if context.changes:
         parts.append(_changes_section(context))
     parts += [

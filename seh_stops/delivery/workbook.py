@@ -11,16 +11,33 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from seh_stops.delivery.comparison import LINES as COMPARISON_LINES
+from seh_stops.delivery.comparison import ComparisonRow, ReferenceDefinition, explanation
 from seh_stops.delivery.month_figures import RegionMonth
 from seh_stops.delivery.report_page import STATUS_LABELS, month_name
 from seh_stops.delivery.table import DELIVERY_COLUMNS
 
+# the attribute behind each of the comparison's lines, so cells hold numbers, not text
+_COMPARISON_ATTRIBUTES = (
+    ("aantal_seh_locaties", "0"),
+    ("aantal_stops_regionaal", "0"),
+    ("aantal_stops_referentie", "0"),
+    ("totale_duur_minuten_regionaal", "0"),
+    ("totale_duur_minuten_referentie", "0"),
+    ("minuten_per_locatie_per_dag_regionaal", "0.00"),
+    ("minuten_per_locatie_per_dag_referentie", "0.00"),
+    ("procent_seh_uren_in_stop_regionaal", "0.00"),
+    ("procent_seh_uren_in_stop_referentie", "0.00"),
+    ("minuten_gelijktijdig_2plus", "0"),
+    ("minuten_gelijktijdig_helft", "0"),
+)
 _PER_DAY, _SHARE = "minuten_per_locatie_per_dag", "procent_seh_uren_in_stop"
 _BOLD = Font(bold=True)
 _WARNING = Font(bold=True, color="FFFFFF")
@@ -33,6 +50,8 @@ def delivery_workbook(
     title_suffix: str,
     preliminary: bool,
     generated_at: datetime,
+    comparison: Sequence[ComparisonRow] = (),
+    definition: ReferenceDefinition | None = None,
 ) -> bytes:
     """The ``.xlsx`` bytes; the document's dates are the delivery's, so no other time leaks in."""
     workbook = Workbook()
@@ -93,6 +112,9 @@ def delivery_workbook(
     for column in range(1, len(DELIVERY_COLUMNS) + len(extra) + 1):
         data.column_dimensions[get_column_letter(column)].width = 22
 
+    if comparison:
+        _comparison_sheet(workbook, comparison, definition)
+
     for sheet in workbook.worksheets:
         _text_as_text(sheet)
     moment = generated_at.astimezone(UTC).replace(tzinfo=None)
@@ -124,3 +146,32 @@ def _decimal(attribute: str):
         return None if number is None else float(number)
 
     return value
+
+
+def _comparison_sheet(
+    workbook: Workbook, rows: Sequence[ComparisonRow], definition: ReferenceDefinition | None
+) -> None:
+    """Sheet ``Vergelijking``: the second table (specification, section 9) under its
+    explanation, laid out like ``Tabel``; the figures as the report shows them."""
+    sheet = workbook.create_sheet("Vergelijking")
+    sheet["A1"] = "Vergelijkbare cijfers: eigen afspraak en referentiedefinitie"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"] = explanation(definition)
+    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(rows) + 1)
+    sheet.row_dimensions[2].height = 90
+    for column, row in enumerate(rows, start=2):
+        cell = sheet.cell(4, column, row.roaz_regio)
+        cell.font, cell.alignment = _BOLD, Alignment(wrap_text=True, horizontal="center")
+    lines = zip(COMPARISON_LINES, _COMPARISON_ATTRIBUTES, strict=True)
+    for offset, ((label, _), (attribute, number_format)) in enumerate(lines, start=5):
+        sheet.cell(offset, 1, label)
+        for column, row in enumerate(rows, start=2):
+            value = getattr(row, attribute)
+            number = float(value) if isinstance(value, Decimal) else value
+            cell = sheet.cell(offset, column, number)
+            cell.number_format = number_format
+            cell.alignment = Alignment(horizontal="right")
+    sheet.column_dimensions["A"].width = 44
+    for column in range(2, len(rows) + 2):
+        sheet.column_dimensions[get_column_letter(column)].width = 14

@@ -110,16 +110,17 @@ def local_date_of(timestamp: str) -> str | None:
 
 
 # The episodes mart with ``span_seconds`` and ``overlaps_earlier_episode``. An episode overlaps
-# when it starts before the latest end of the location's earlier episodes (not only the
-# previous one: a long episode can cover several later ones). Touching episodes (end = next
-# start) do not overlap.
+# when it starts before the latest end of the location's earlier episodes under the same
+# definitie (not only the previous one: a long episode can cover several later ones). Touching
+# episodes (end = next start) do not overlap. A regional and a reference episode of one stop
+# overlap by design (specification, section 9.1), so each definitie is checked on its own.
 FCT_STOP_EPISODES_CHECKED = """
     select
         episode.*,
         epoch(episode.einde_at) - epoch(episode.begin_at) as span_seconds,
         coalesce(
             episode.begin_at < max(episode.einde_at) over (
-                partition by episode.locatie_id
+                partition by episode.definitie, episode.locatie_id
                 order by episode.begin_at, episode.einde_at, episode.episode_id
                 rows between unbounded preceding and 1 preceding
             ),

@@ -31,7 +31,7 @@ def episodes(warehouse) -> list[tuple]:
     try:
         return con.execute(
             "select locatie_id, begin_at::varchar, duur_seconden "
-            "from marts.fct_stop_episodes order by begin_at"
+            "from marts.fct_stop_episodes where definitie = 'regionaal' order by begin_at"
         ).fetchall()
     finally:
         con.close()

@@ -57,6 +57,7 @@ EXPECTED_GROUPS = {
     "ministry_delivery": "delivery",
     "dq_bevindingsoorten": "reference",
     "regio_afspraken": "reference",
+    "referentie_definitie": "reference",
     "seh_referentie": "reference",
     "stg_lpz__export_controles": "staging",
     "stg_lpz__export_versies": "staging",
@@ -73,6 +74,7 @@ EXPECTED_GROUPS = {
     "int_stop_episode_maanddelen": "episodes",
     "int_regio_registratie_dagen": "registratie",
     "int_regio_registratiestatus": "registratie",
+    "int_stop_gelijktijdig_maand": "vergelijking",
     "int_bevindingen_regio_maand": "bevindingen",
     "int_bevindingen_exportdagen": "bevindingen",
     "int_bevindingen_records": "bevindingen",
@@ -80,6 +82,7 @@ EXPECTED_GROUPS = {
     "int_bevindingen_huidig": "bevindingen",
     "fct_stop_episodes": "marts",
     "agg_seh_stops_regio_maand": "marts",
+    "agg_seh_stops_vergelijking_maand": "marts",
     "dq_quarantaine": "marts",
     "dq_bevindingen": "marts",
 }

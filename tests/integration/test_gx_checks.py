@@ -284,6 +284,7 @@ def test_overlapping_episodes_of_one_location_fail_the_episode_suite(tmp_path, m
     episodes = pd.DataFrame(
         {
             "episode_id": ["a", "b", "c", "d"],
+            "definitie": ["regionaal"] * 4,
             "locatie_id": ["L1", "L1", "L1", "L2"],
             "roaz_regio": ["Noord"] * 4,
             "begin_at": [
@@ -302,6 +303,9 @@ def test_overlapping_episodes_of_one_location_fail_the_episode_suite(tmp_path, m
             "start_maand": ["2023-01"] * 4,
         }
     )
+    # the same stop under the reference definition overlaps 'a' by design: no finding
+    reference = episodes.iloc[[0]].assign(episode_id="a-ref", definitie="referentie")
+    episodes = pd.concat([episodes, reference], ignore_index=True)
     con = duckdb.connect()
     con.execute("create schema marts")
     con.register("episodes", episodes)
@@ -312,6 +316,7 @@ def test_overlapping_episodes_of_one_location_fail_the_episode_suite(tmp_path, m
         "b": True,
         "c": False,
         "d": False,
+        "a-ref": False,
     }
     outcome = run_checkpoint("fct_stop_episodes", frame)
     assert outcome.critical
@@ -331,6 +336,7 @@ def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(tmp_path,
         {
             # sorted by id: a, b, b (a duplicate), c, d, e -> chunks {a, b, b}, {c, d}, {e}
             "episode_id": ["a", "e", "b", "b", "c", "d"],
+            "definitie": ["regionaal"] * 6,
             "locatie_id": ["L1", "L1", "L2", "L2", "L3", "L4"],
             "roaz_regio": ["Noord", "Noord", "Oost", "Oost", "Mars", "West"],
             "begin_at": [at(f"2023-01-10 {h:02d}:00Z") for h in (8, 9, 8, 12, 8, 8)],

@@ -346,7 +346,8 @@ def test_run_pipeline_loads_two_days_over_https_and_never_records_the_token(
     try:
         sources = con.execute("select distinct bron from raw.export_versies").fetchall()
         episodes = con.execute(
-            "select locatie_id, duur_seconden from marts.fct_stop_episodes order by begin_at"
+            "select locatie_id, duur_seconden from marts.fct_stop_episodes "
+            "where definitie = 'regionaal' order by begin_at"
         ).fetchall()
     finally:
         con.close()

@@ -115,6 +115,8 @@ def test_no_alert_or_delivery_holds_free_text(copied_run):
     mails = {f"mail {number}": text for number, text in enumerate(copied_run["mails"])}
     delivered = delivered_texts(copied_run["data_dir"] / "levering")
     assert any(name.endswith(".csv") for name in delivered)
+    # the comparison file of specification, section 9.3 is searched like every other file
+    assert any(name.endswith("vergelijking_2023-01.csv") for name in delivered)
     assert leaks(mails | delivered, copied_run["remarks"]) == []
 
 

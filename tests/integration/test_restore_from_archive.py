@@ -27,7 +27,8 @@ def snapshot(warehouse) -> dict[str, list[tuple]]:
         tables = {mart: con.execute(f"select * from marts.{mart} order by all").fetchall()
                   for mart in MARTS}  # fmt: skip
         tables["durations"] = con.execute(
-            "select locatie_id, duur_seconden from marts.fct_stop_episodes order by begin_at"
+            "select locatie_id, duur_seconden from marts.fct_stop_episodes "
+            "where definitie = 'regionaal' order by begin_at"
         ).fetchall()
         tables["current_versions"] = con.execute(
             "select export_datum, max(gegenereerd_op) from raw.export_versies group by 1 order by 1"

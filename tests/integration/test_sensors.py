@@ -151,7 +151,7 @@ def test_new_days_then_nothing_then_a_corrected_day(world):
     try:
         durations = con.execute(
             "select begin_at::date::varchar, duur_seconden from marts.fct_stop_episodes "
-            "order by begin_at"
+            "where definitie = 'regionaal' order by begin_at"
         ).fetchall()
     finally:
         con.close()

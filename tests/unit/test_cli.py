@@ -218,6 +218,31 @@ BAD_INVOCATIONS = {
         "the warehouse in --data-dir {unbuilt} has no marts",
         RUN_FIRST,
     ),
+    # compare
+    "compare without month": bad("compare --data-dir {data}", USAGE, "required: --month"),
+    "compare month 13": bad(
+        "compare --data-dir {data} --month 2023-13", USAGE, "argument --month: '2023-13' has no"
+    ),
+    "compare malformed month": bad(
+        "compare --data-dir {data} --month 2023/01", USAGE, "argument --month: '2023/01'"
+    ),
+    "compare unknown format": bad(
+        "compare --data-dir {data} --month 2023-01 --format xlsx",
+        USAGE,
+        "argument --format: invalid choice: 'xlsx'",
+    ),
+    "compare without warehouse": bad(
+        "compare --data-dir {data} --month 2023-01",
+        NOT_READY,
+        "--data-dir {data} holds no warehouse yet",
+        RUN_FIRST,
+    ),
+    "compare without marts": bad(
+        "compare --data-dir {unbuilt} --month 2023-01 --format csv",
+        NOT_READY,
+        "the warehouse in --data-dir {unbuilt} has no marts",
+        RUN_FIRST,
+    ),
     # deliver
     "deliver without month": bad("deliver --data-dir {data}", USAGE, "required: --month"),
     "deliver malformed month": bad(
@@ -334,7 +359,7 @@ def test_the_table_covers_every_command_and_option():
 
 def test_every_command_and_option_has_help_text():
     commands = _subcommands()
-    assert set(commands) == {"simulate", "run", "report", "deliver", "demo"}
+    assert set(commands) == {"simulate", "run", "report", "deliver", "compare", "demo"}
     for name, command in commands.items():
         assert command.description, f"{name} has no description"
         for action in command._actions:

@@ -4,12 +4,16 @@ registratiestatus as (
     select * from {{ ref('int_regio_registratiestatus') }}
 ),
 
+-- the section-7 figures follow each region's own agreement; the reference definition's
+-- figures are in agg_seh_stops_vergelijking_maand (specification, section 9)
 episodes as (
     select * from {{ ref('fct_stop_episodes') }}
+    where definitie = 'regionaal'
 ),
 
 maanddelen as (
     select * from {{ ref('int_stop_episode_maanddelen') }}
+    where definitie = 'regionaal'
 ),
 
 stops_per_maand as (
@@ -78,21 +82,6 @@ maandlengtes as (
     from maandbegin
 ),
 
-genormaliseerd as (
-    -- figures that make regions of 3 to 18 locations comparable, in hundredths rounded half
-    -- up in integer arithmetic (like the minutes): minutes in stop per SEH location per day,
-    -- and the percentage of the region's SEH-hours (locations x hours of the month) in stop
-    select
-        *,
-        (200 * totale_duur_seconden + 60 * aantal_seh_locaties * aantal_dagen)
-        // nullif(2 * 60 * aantal_seh_locaties * aantal_dagen, 0)
-            as minuten_per_locatie_per_dag_honderdsten,
-        (200 * 100 * totale_duur_seconden + aantal_seh_locaties * seconden_in_maand)
-        // nullif(2 * aantal_seh_locaties * seconden_in_maand, 0)
-            as procent_seh_uren_in_stop_honderdsten
-    from maandlengtes
-),
-
 final as (
     select
         maand,
@@ -105,15 +94,14 @@ final as (
         cast(volgorde as integer) as volgorde,
         cast(aantal_dagen as integer) as aantal_dagen,
         cast(seconden_in_maand // 3600 as integer) as uren_in_maand,
-        cast(
-            cast(minuten_per_locatie_per_dag_honderdsten as decimal(18, 0)) * 0.01
-            as decimal(12, 2)
-        ) as minuten_per_locatie_per_dag,
-        cast(
-            cast(procent_seh_uren_in_stop_honderdsten as decimal(18, 0)) * 0.01
-            as decimal(7, 2)
-        ) as procent_seh_uren_in_stop
-    from genormaliseerd
+        -- comparable between regions of 3 to 18 locations (macros/normalised_figures.sql)
+        {{ minuten_per_locatie_per_dag(
+            'totale_duur_seconden', 'aantal_seh_locaties', 'aantal_dagen'
+        ) }} as minuten_per_locatie_per_dag,
+        {{ procent_seh_uren_in_stop(
+            'totale_duur_seconden', 'aantal_seh_locaties', 'seconden_in_maand'
+        ) }} as procent_seh_uren_in_stop
+    from maandlengtes
 )
 
 select * from final

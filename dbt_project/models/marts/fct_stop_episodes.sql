@@ -8,6 +8,7 @@ episodes as (
 final as (
     select
         episode_id,
+        definitie,
         locatie_id,
         roaz_regio,
         eerste_mutatie_id,

@@ -1,6 +1,6 @@
 -- Contract section 6: the seconds of each counted episode per local calendar month in which
 -- they fall; intervals are split at local midnight of the 1st (DST-correct), gaps inside a
--- chain are not in stop and count nowhere.
+-- chain are not in stop and count nowhere. Per definitie (specification, section 9.1).
 with
 
 ketens as (
@@ -15,6 +15,7 @@ episodes as (
 intervallen as (
     select
         ketens.episode_id,
+        episodes.definitie,
         episodes.roaz_regio,
         ketens.begin_at,
         ketens.einde_at
@@ -46,6 +47,7 @@ maandgrenzen as (
 interval_maanddelen as (
     select
         episode_id,
+        definitie,
         roaz_regio,
         strftime(maand_begin_datum, '%Y-%m') as maand,
         {{ seconds_between(
@@ -57,12 +59,13 @@ interval_maanddelen as (
 final as (
     select
         episode_id,
+        definitie,
         roaz_regio,
         maand,
         cast(sum(duur_seconden) as bigint) as duur_seconden
     from interval_maanddelen
     where duur_seconden > 0
-    group by episode_id, roaz_regio, maand
+    group by episode_id, definitie, roaz_regio, maand
 )
 
 select * from final

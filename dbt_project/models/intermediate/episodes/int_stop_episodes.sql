@@ -1,5 +1,6 @@
 -- Contract sections 4.5-4.6: one row per episode with its duration (time actually in stop,
--- real elapsed time) and whether it reaches its agreement's minimum duration.
+-- real elapsed time) and whether it reaches its agreement's minimum duration, per definitie
+-- ('regionaal' or 'referentie', specification, section 9.1).
 with
 
 ketens as (
@@ -9,6 +10,7 @@ ketens as (
 episodes as (
     select
         episode_id,
+        definitie,
         locatie_id,
         episode_nr,
         any_value(episode_eerste_mutatie_id) as eerste_mutatie_id,
@@ -21,12 +23,13 @@ episodes as (
         count(*) as aantal_intervallen,
         bool_or(is_lopend) as is_lopend
     from ketens
-    group by episode_id, locatie_id, episode_nr
+    group by episode_id, definitie, locatie_id, episode_nr
 ),
 
 final as (
     select
         episode_id,
+        definitie,
         locatie_id,
         episode_nr,
         eerste_mutatie_id,

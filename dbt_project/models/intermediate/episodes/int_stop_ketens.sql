@@ -9,6 +9,9 @@
 -- segment, once an episode has opened there, the segment's own agreement decides every break,
 -- so window functions suffice. Only the agreement that an episode carries INTO a segment
 -- from the segments before it needs a recursion, and that runs over segments, not intervals.
+--
+-- Everything runs per definitie and location (specification, section 9.1): the same steps
+-- chain the intervals under the regional agreements and under the reference definition.
 with recursive
 
 intervallen as (
@@ -33,14 +36,14 @@ met_gat as (
             else 1
         end as is_segmentbegin
     from intervallen
-    window opvolging as (partition by locatie_id order by volgnummer)
+    window opvolging as (partition by definitie, locatie_id order by volgnummer)
 ),
 
 met_segment as (
     select
         *,
         sum(is_segmentbegin) over (
-            partition by locatie_id order by positie
+            partition by definitie, locatie_id order by positie
         ) as segment_nr
     from met_gat
 ),
@@ -48,12 +51,13 @@ met_segment as (
 segmenten as (
     -- gat_seconden is NULL only for a location's very first interval (always a break)
     select
+        definitie,
         locatie_id,
         segment_nr,
         any_value(eigen_ketenregel) as eigen_ketenregel,
         max(gat_seconden) as max_gat_seconden
     from met_segment
-    group by locatie_id, segment_nr
+    group by definitie, locatie_id, segment_nr
 ),
 
 segment_ketenregels as (
@@ -61,6 +65,7 @@ segment_ketenregels as (
     -- location's first segment); uit_ketenregel: the rule of the episode open at its end,
     -- the segment's own as soon as any of its intervals breaks under in_ketenregel
     select
+        definitie,
         locatie_id,
         segment_nr,
         cast(null as struct(
@@ -73,6 +78,7 @@ segment_ketenregels as (
     union all
 
     select
+        segmenten.definitie,
         segmenten.locatie_id,
         segmenten.segment_nr,
         segment_ketenregels.uit_ketenregel as in_ketenregel,
@@ -87,7 +93,8 @@ segment_ketenregels as (
     from segmenten
     inner join segment_ketenregels
         on
-            segmenten.locatie_id = segment_ketenregels.locatie_id
+            segmenten.definitie is not distinct from segment_ketenregels.definitie
+            and segmenten.locatie_id = segment_ketenregels.locatie_id
             and segmenten.segment_nr = segment_ketenregels.segment_nr + 1
 ),
 
@@ -105,7 +112,8 @@ met_breuken as (
     from met_segment
     inner join segment_ketenregels
         on
-            met_segment.locatie_id = segment_ketenregels.locatie_id
+            met_segment.definitie is not distinct from segment_ketenregels.definitie
+            and met_segment.locatie_id = segment_ketenregels.locatie_id
             and met_segment.segment_nr = segment_ketenregels.segment_nr
 ),
 
@@ -115,7 +123,7 @@ met_eerste_breuk as (
     select
         *,
         min(case when breekt_onder_in_regel then positie end) over (
-            partition by locatie_id, segment_nr
+            partition by definitie, locatie_id, segment_nr
         ) as eerste_breuk_positie
     from met_breuken
 ),
@@ -135,13 +143,14 @@ met_episode as (
     select
         *,
         sum(cast(is_episodebegin as integer)) over (
-            partition by locatie_id order by positie
+            partition by definitie, locatie_id order by positie
         ) as episode_nr
     from met_episodebegin
 ),
 
 final as (
     select
+        definitie,
         locatie_id,
         volgnummer,
         positie,
@@ -158,12 +167,20 @@ final as (
         is_episodebegin,
         episode_nr,
         first_value(mutatie_id) over episode as episode_eerste_mutatie_id,
-        md5(to_json([locatie_id, first_value(mutatie_id) over episode])) as episode_id,
+        -- a regional episode keeps the id it had before the reference definition existed;
+        -- a reference episode's id names its definitie too, so ids stay unique
+        md5(to_json(
+            case
+                when definitie = 'referentie'
+                    then [locatie_id, first_value(mutatie_id) over episode, definitie]
+                else [locatie_id, first_value(mutatie_id) over episode]
+            end
+        )) as episode_id,
         first_value(roaz_regio) over episode as episode_roaz_regio,
         first_value(afspraak_geldig_vanaf) over episode as episode_afspraak_geldig_vanaf,
         first_value(minimale_stopduur_min) over episode as episode_minimale_stopduur_min
     from met_episode
-    window episode as (partition by locatie_id, episode_nr order by positie)
+    window episode as (partition by definitie, locatie_id, episode_nr order by positie)
 )
 
 select * from final
