@@ -3,7 +3,7 @@
 What no pipeline can beat on this machine: no manifest checks, no archive, no lineage, no
 validation, no episodes; one `read_csv` over the glob of all export days and one window query
 that ends each effective stop at the earliest of its planned end, the next mutation of its
-location and the horizon (contract section 4, steps 1-2). Usage:
+location and the horizon (specification, section 4, steps 1-2). Usage:
 
     python -m benchmarks.floor EXPORTS_DIR
 """

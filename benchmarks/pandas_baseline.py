@@ -84,7 +84,7 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
 
 
 def valid_register(register: pd.DataFrame, regions: set[str]) -> pd.DataFrame:
-    """Section 8 "Register": rows that enter their day's snapshot."""
+    """Specification, section 8 "Register": rows that enter their day's snapshot."""
     counts = register.groupby(["export_datum", "locatie_id"])["locatie_id"].transform("size")
     since = pd.to_datetime(
         register["actief_sinds"].where(register["actief_sinds"].str.match(DATE)),
@@ -105,7 +105,8 @@ def valid_register(register: pd.DataFrame, regions: set[str]) -> pd.DataFrame:
 
 
 def valid_mutations(mutations: pd.DataFrame, snapshot: pd.DataFrame) -> pd.DataFrame:
-    """Sections 3 and 8 "Mutations": the valid records (no quarantine, no identical re-send)."""
+    """Specification, sections 3 and 8 "Mutations": the valid records (no quarantine, no identical
+    re-send)."""
     m = mutations.sort_values(["export_datum", "recordnummer"], kind="stable").copy()
     m["inhoud"] = m[CONTENT].agg("\x1f".join, axis=1)
     has_id = m["mutatie_id"] != ""
@@ -163,7 +164,8 @@ def valid_mutations(mutations: pd.DataFrame, snapshot: pd.DataFrame) -> pd.DataF
 
 
 def stop_intervals(valid: pd.DataFrame, horizon: pd.Timestamp) -> pd.DataFrame:
-    """Section 4 steps 1-2: effective mutations in contract order, each stop's interval."""
+    """Specification, section 4 steps 1-2: effective mutations in contract order, each stop's
+    interval."""
     withdrawn = set(valid.loc[valid["status"] == "ingetrokken", "vervangt_mutatie_id"])
     effective = valid[valid["status"].isin(["stop", "open"]) & ~valid["mutatie_id"].isin(withdrawn)]
     effective = effective.sort_values(
@@ -189,7 +191,7 @@ def stop_intervals(valid: pd.DataFrame, horizon: pd.Timestamp) -> pd.DataFrame:
 def with_region_and_agreement(
     intervals: pd.DataFrame, snapshot: pd.DataFrame, agreements: pd.DataFrame
 ) -> pd.DataFrame:
-    """Section 4 "Region and agreement", then step 3: keep the counted stop types."""
+    """Specification, section 4 "Region and agreement", then step 3: keep the counted stop types."""
     iv = intervals.copy()
     iv["begin_datum"] = iv["begin_at"].dt.tz_convert(TZ).dt.tz_localize(None).dt.normalize()
     iv["volgorde"] = range(len(iv))
@@ -229,7 +231,7 @@ def with_region_and_agreement(
 
 
 def episodes(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Section 4 steps 4-6, a loop per location: (episodes, their intervals)."""
+    """Specification, section 4 steps 4-6, a loop per location: (episodes, their intervals)."""
     episode_rows: list[dict[str, object]] = []
     interval_rows: list[tuple[int, pd.Timestamp, pd.Timestamp]] = []
     for _, group in kept.groupby("locatie_id", sort=False):
@@ -263,7 +265,8 @@ def episodes(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def month_seconds(found: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
-    """Section 6: seconds per region and local month, intervals split at local midnight."""
+    """Specification, section 6: seconds per region and local month, intervals split at local
+    midnight."""
     rows: list[tuple[str, str, int]] = []
     region = found.set_index("episode")["roaz_regio"]
     for episode, begin, end in parts.itertuples(index=False):
@@ -284,7 +287,8 @@ def month_seconds(found: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
 def registration_status(
     snapshot: pd.DataFrame, days: list[pd.Timestamp], reference: pd.DataFrame
 ) -> pd.DataFrame:
-    """Section 6: the status of every region in every month from the first to the last day."""
+    """Specification, section 6: the status of every region in every month from the first to the
+    last day."""
     loaded = pd.Series(sorted(days))
     calendar = pd.DataFrame(
         {

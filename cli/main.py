@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     deliver = commands.add_parser(
         "deliver",
         parents=[common],
-        help="deliver a month to the ministry (section 7)",
+        help="deliver a month to the ministry (specification, section 7)",
         description="Write the month's delivery folder (CSV, Excel, HTML report, manifest) "
         "through Dagster, if the month is due: a new revision only when its figures changed. "
         "Prints the folder that holds the month's current delivery.",

@@ -146,7 +146,7 @@ def _check_folder(text: str, option: str, defaulted: bool) -> None:
 def require_marts() -> Path:
     """The warehouse, refused unless a run built its marts: the commands that read figures
     say which command to run first instead of failing inside DuckDB or a Dagster run."""
-    from orchestration.resources.warehouse import open_read_only
+    from seh_stops.warehouse import open_read_only
 
     path = settings.warehouse_path()
     run_first = "run `seh-stops run --source DIR` (or `seh-stops demo`) with this data dir first"

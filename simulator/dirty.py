@@ -1,7 +1,7 @@
 """Dirty rows, as real feeds carry them every week, added to simulated export days.
 
 ``seh-stops simulate --dirty`` (and the tests) add to some days a few rows of each kind the
-specification quarantines or keeps with a finding (sections 3.2, 3.3 and 8.3):
+specification quarantines or keeps with a finding (specification, sections 3.2, 3.3 and 8.3):
 
 - a mutation re-sent with a different status (a conflicting duplicate: the first stands);
 - a status the contract does not know (``gesloten``);

@@ -1,7 +1,7 @@
 """From a placed slot to rows of `seh_statusmutaties.csv`, each tagged with its export day.
 
-A row lands in the export day of its `geregistreerd_op` local date (section 1); the only
-exceptions are identical re-sends, which repeat an earlier row word for word in a later day.
+A row lands in the export day of its `geregistreerd_op` local date (specification, section 1); the
+only exceptions are identical re-sends, which repeat an earlier row word for word in a later day.
 Rows that the pipeline must quarantine are reported to the caller, so the summary can list
 them.
 """

@@ -33,7 +33,8 @@ def prompt(rng: random.Random) -> Registration:
 def episodes_of(
     intervals: list[tuple[Interval, bool]], agreement: Agreement
 ) -> tuple[tuple[Interval, ...], ...]:
-    """Section 4 steps 3-6 for one slot: `intervals` are (interval, counted type?) in order."""
+    """Specification, section 4 steps 3-6 for one slot: `intervals` are (interval, counted type?) in
+    order."""
     kept = [iv for iv, counted in intervals if counted and iv[1] > iv[0]]
     groups: list[list[Interval]] = []
     for iv in kept:
@@ -145,7 +146,8 @@ def uncounted_in_gap(
 ) -> SlotTemplate:
     """Counted stop, then a stop of a type the region does not count (it ends the first),
     an open, and a counted stop again within the margin: the uncounted stop neither breaks
-    nor extends the chain (section 8), so this is one episode of `first + second` seconds."""
+    nor extends the chain (specification, section 8), so this is one episode of `first + second`
+    seconds."""
     counted = sorted(agreement.counted_types)
     uncounted_len = rng.randint(60, max(60, gap - 120))
     assert uncounted_len + 60 <= gap <= agreement.margin_s

@@ -17,13 +17,14 @@ SEEDS_DIR = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 AGREEMENTS_FILE = "regio_afspraken.csv"
 REFERENCE_FILE = "seh_referentie.csv"
 
-# The stop types of the contract (section 3), in a fixed order so choices are deterministic.
+# The stop types of the contract (specification, section 3), in a fixed order so choices are
+# deterministic.
 STOP_TYPES: tuple[str, ...] = ("volledig", "ambulance", "specialisme", "time-out")
 
 
 @dataclass(frozen=True)
 class Agreement:
-    """One region's reporting agreement (section 5), valid from `valid_from`."""
+    """One region's reporting agreement (specification, section 5), valid from `valid_from`."""
 
     region: str
     valid_from: date

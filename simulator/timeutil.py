@@ -72,12 +72,14 @@ def seconds(delta: timedelta) -> int:
 
 
 def half_up_minutes(total_seconds: int) -> int:
-    """Section 6: summed seconds / 60, rounded half up (integer arithmetic, no float error)."""
+    """Specification, section 6: summed seconds / 60, rounded half up (integer arithmetic, no float
+    error)."""
     return (total_seconds + 30) // 60
 
 
 def split_by_month(start: datetime, end: datetime) -> dict[str, int]:
-    """Seconds of the interval [start, end) per local month (section 6, split at midnight)."""
+    """Seconds of the interval [start, end) per local month (specification, section 6, split at
+    midnight)."""
     parts: dict[str, int] = {}
     cursor = start
     while cursor < end:

@@ -2,8 +2,8 @@
 
 The register is built once per run from the reference counts (so the region counts always
 match `seh_referentie.csv`) and written unchanged every export day. Regions that did not
-register in the LPZ in January 2023 (section 5) are those whose agreements the minister's
-letter names as not registering; the simulator keeps that list here because it is a fact
+register in the LPZ in January 2023 (specification, section 5) are those whose agreements the
+minister's letter names as not registering; the simulator keeps that list here because it is a fact
 about the simulated world, not a reporting agreement.
 """
 
@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from simulator import names
 from simulator.seeds import SeedTables
 
-# Section 5, "registers in LPZ (Jan 2023)": nee.
+# Specification, section 5, "registers in LPZ (Jan 2023)": nee.
 NOT_REGISTERING: frozenset[str] = frozenset({"Euregio", "Brabant", "Limburg"})
 
 # How many register rows are level-1 trauma centres (the Netherlands has about ten).

@@ -1,4 +1,5 @@
-{#- A contract timestamp (section 8) as an instant: exactly YYYY-MM-DDTHH:MM:SS followed by
+{#- A contract timestamp (specification, section 8) as an instant: exactly YYYY-MM-DDTHH:MM:SS
+followed by
     +HH:MM, -HH:MM or Z (offset hours 00-23, minutes 00-59). Anything else, including a
     value that matches the pattern but is no real date or time, gives NULL. So does an
     instant outside 0001-01-02 .. 9999-12-30 UTC (e.g. 0001-01-01T00:00:00+01:00, in 1 BC in

@@ -1,4 +1,5 @@
-{#- Contract section 4, "Region and agreement": the rows of `relation` with the region that the
+{#- Specification, section 4, "Region and agreement": the rows of `relation` with the region that
+the
     register names for their location on local date `date_column`: that day's snapshot, else
     the nearest earlier one, else the nearest later one. `register` has export_datum,
     locatie_id and roaz_regio of the snapshots. The one home of this rule.

@@ -63,8 +63,8 @@ class DeliveryConfig(Config):
     kinds={"python", "csv"},
     owners=["team:lnaz-data"],
     description=(
-        "The monthly delivery to the ministry (contract section 7): a YYYY-MM/revisie-N/ folder "
-        "with the CSV, the comparison file of specification, section 9.3 "
+        "The monthly delivery to the ministry (specification, section 7): a "
+        "YYYY-MM/revisie-N/ folder with the CSV, the comparison file of specification, section 9.3 "
         "(vergelijking_YYYY-MM.csv), an Excel table, a one-page HTML report and manifest.json, "
         "in the "
         "delivery location (SEH_DELIVERY_DIR, default <data dir>/levering). Refuses a month "

@@ -1,4 +1,4 @@
-"""The monthly delivery to the ministry (contract section 7), as plain library code.
+"""The monthly delivery to the ministry (specification, section 7), as plain library code.
 
 The month's figures as the mart holds them (``month_figures``), when a month is due (``due``),
 what a revision folder holds and how it is written atomically (``folders``, ``table``,

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.resources.warehouse import open_read_only
 from seh_stops.delivery.table import figure
+from seh_stops.warehouse import open_read_only
 
 COMPARISON_COLUMNS = (
     "maand",

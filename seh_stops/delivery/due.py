@@ -1,4 +1,4 @@
-"""When a month is due for delivery (contract section 7).
+"""When a month is due for delivery (specification, section 7).
 
 Month M is due once every export day of M and the ``nalooptermijn_dagen`` days after it are
 loaded, and at the latest on the day after that grace period ends (Europe/Amsterdam): then it
@@ -20,7 +20,7 @@ from seh_stops.days import day_ranges, is_month
 from seh_stops.lpz.contract import TIMEZONE
 
 GRACE_DAYS_ENV = "SEH_NALOOPTERMIJN_DAGEN"
-DEFAULT_GRACE_DAYS = 3  # contract section 7: late registrations for the month's last days
+DEFAULT_GRACE_DAYS = 3  # Specification, section 7: late registrations for the month's last days
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def revision_mail(
     if not changes:
         lines.append("- geen (de cijfers per regionale afspraak zijn gelijk gebleven)")
     if comparison_regions:
-        # specification, section 9.3: the comparison file is part of the delivery
+        # Specification, section 9.3: the comparison file is part of the delivery
         lines += [
             "",
             "De vergelijkbare cijfers (referentiedefinitie en gelijktijdige stops) zijn "

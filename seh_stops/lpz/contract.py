@@ -1,4 +1,4 @@
-"""Names fixed by the LPZ export contract v1 (shared/lpz-export-contract.md, sections 1-3).
+"""Names fixed by the LPZ export contract v1 (specification, sections 1-3).
 
 One home for the file and column names, so the reader, the simulator and the tests cannot
 drift apart. File names come only from here, never from a manifest: no path read or fetched

@@ -1,4 +1,4 @@
-"""Reading one export CSV file the way contract sections 1 and 8 define it.
+"""Reading one export CSV file the way specification, sections 1 and 8 define it.
 
 UTF-8 (a BOM is allowed), ``;`` separator, RFC 4180 quoting, CRLF or LF, first line the
 header, columns matched by header name in any order, extra columns ignored. A file that cannot

@@ -1,4 +1,4 @@
-"""Verifying one export day against its manifest (contract sections 1 and 8).
+"""Verifying one export day against its manifest (specification, sections 1 and 8).
 
 An export day is complete only when ``manifest.json`` is a valid contract-1 manifest for that
 day that lists both CSV files, and every listed file has the listed SHA-256 and row count. A
@@ -187,7 +187,7 @@ def _check_malformed_share(day: date, parsed: ParsedFile) -> None:
 
 
 def _parse_manifest(day: date, content: bytes) -> dict:
-    """The manifest as a dict, checked for the keys and values contract section 8 requires."""
+    """The manifest as a dict, checked for the keys and values specification, section 8 requires."""
     try:
         manifest = json.loads(content.decode("utf-8-sig"))
     except (ValueError, RecursionError) as exc:

@@ -53,7 +53,7 @@ create table if not exists raw.seh_statusmutaties (
     toelichting varchar not null            -- free text: never leaves the raw layer
 );
 
--- Records the loader could not split into the header's columns (contract section 8:
+-- Records the loader could not split into the header's columns (specification, section 8:
 -- `malformed_row`). Rule-based rejects are decided in dbt (marts.dq_quarantaine).
 create table if not exists raw.quarantaine (
     versie_id varchar not null,

@@ -1,4 +1,4 @@
-"""The contract's one timestamp form (section 8), parsed strictly.
+"""The contract's one timestamp form (specification, section 8), parsed strictly.
 
 ``YYYY-MM-DDTHH:MM:SS`` followed by ``+HH:MM``, ``-HH:MM`` or ``Z``; anything else does not
 parse. Python's ``fromisoformat`` accepts many more forms (no offset, fractions, spaces, an

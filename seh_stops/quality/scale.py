@@ -3,8 +3,8 @@
 The raw suites mark each expectation with ``meta["blocks"]``:
 
 - ``at_scale``: the rows it flags are ones the specification quarantines or leaves out with a
-  finding (sections 3.3, 8.2, 8.3). GX reports them as warnings; here a failure becomes
-  critical only on a day where it fails on more than ``max(floor, share x rows of the day)``
+  finding (specification, sections 3.3, 8.2, 8.3). GX reports them as warnings; here a failure
+  becomes critical only on a day where it fails on more than ``max(floor, share x rows of the day)``
   rows (a vocabulary or format that changed, a column empty throughout);
 - ``never``: the rows are kept with a finding (a registration date off the export day): a
   warning whatever the count;

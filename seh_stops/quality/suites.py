@@ -36,14 +36,14 @@ from seh_stops.settings import DBT_PROJECT_DIR
 CRITICAL = "critical"
 WARNING = "warning"
 
-# Contract section 8: exactly these shapes, no trimming, no other forms; ASCII digits only
+# Specification, section 8: exactly these shapes, no trimming, no other forms; ASCII digits only
 # (Python's \d also matches other scripts' digits).
 TIMESTAMP_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[+-][0-9]{2}:[0-9]{2}|Z)$"
 )
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 MONTH_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
-# Contract sections 2 and 3.
+# Specification, sections 2 and 3.
 YES_NO = ["ja", "nee"]
 STATUSES = ["stop", "open", "ingetrokken"]
 STOP_TYPES = ["volledig", "ambulance", "specialisme", "time-out"]
@@ -88,7 +88,8 @@ def _timestamp(column: str, why: str) -> Expectation:
         row_condition=Column(column) != "",
         severity=WARNING,
         meta=AT_SCALE,
-        notes=why + " Contract section 8: `YYYY-MM-DDTHH:MM:SS` with `+HH:MM`, `-HH:MM` or `Z`.",
+        notes=why
+        + " Specification, section 8: `YYYY-MM-DDTHH:MM:SS` with `+HH:MM`, `-HH:MM` or `Z`.",
     )
 
 
@@ -108,11 +109,13 @@ def raw_seh_locaties() -> SuiteSpec:
     A row with an empty id, an unknown region, a bad ja/nee or date, or a repeated id is left
     out of the day's snapshot with a finding (specification, section 8.2): ``at_scale``.
     """
-    left_out = " Left out of the day's snapshot, with a finding (section 8.2)."
+    left_out = " Left out of the day's snapshot, with a finding (specification, section 8.2)."
     return SuiteSpec(
         name="raw_seh_locaties",
         key_columns=["export_datum", "recordnummer"],
-        description="Raw seh_locaties.csv rows of the checked export days (contract section 2).",
+        description=(
+            "Raw seh_locaties.csv rows of the checked export days (specification, section 2)."
+        ),
         expectations=[
             gxe.ExpectTableColumnsToMatchSet(
                 column_set=list(LOCATION_COLUMNS),
@@ -129,7 +132,7 @@ def raw_seh_locaties() -> SuiteSpec:
                 gxe.ExpectColumnValuesToBeInSet,
                 column="roaz_regio",
                 value_set=regions(),
-                notes="The region is one of the ten of contract section 5, spelled exactly."
+                notes="The region is one of the ten of specification, section 5, spelled exactly."
                 + left_out,
             ),
             _at_scale(
@@ -175,19 +178,20 @@ def raw_seh_locaties() -> SuiteSpec:
 def raw_seh_statusmutaties() -> SuiteSpec:
     """The status mutations of one or more export days (raw.seh_statusmutaties, current).
 
-    Every row-level rule is one the specification quarantines (sections 3.3 and 8.3:
+    Every row-level rule is one the specification quarantines (specification, sections 3.3 and 8.3:
     ``at_scale``) or keeps with a finding (a registration date off the export day, a field
     ignored where it does not belong: ``never``).
     """
-    quarantined = " Quarantined, with a finding (section 3.3)."
-    ignored = " Ignored there, with a finding (section 8.3): the row is kept."
+    quarantined = " Quarantined, with a finding (specification, section 3.3)."
+    ignored = " Ignored there, with a finding (specification, section 8.3): the row is kept."
     return SuiteSpec(
         name="raw_seh_statusmutaties",
         key_columns=["export_datum", "recordnummer"],
         description=(
-            "Raw seh_statusmutaties.csv rows of the checked export days (contract section 3). "
-            "Helper columns: geregistreerd_datum, the local date of geregistreerd_op; "
-            "identical_resend, the mutation is identically in an earlier export day."
+            "Raw seh_statusmutaties.csv rows of the checked export days "
+            "(specification, section 3). Helper columns: geregistreerd_datum, the local date "
+            "of geregistreerd_op; identical_resend, the mutation is identically in an earlier "
+            "export day."
         ),
         expectations=[
             gxe.ExpectTableColumnsToMatchSet(
@@ -200,7 +204,7 @@ def raw_seh_statusmutaties() -> SuiteSpec:
                 gxe.ExpectCompoundColumnsToBeUnique,
                 column_list=["export_datum", "mutatie_id"],
                 notes="A mutatie_id appears once in an export day; with other content the "
-                "later one is a conflicting duplicate, quarantined (section 3.2).",
+                "later one is a conflicting duplicate, quarantined (specification, section 3.2).",
             ),
             _non_empty("locatie_id", "Every mutation names its location." + quarantined),
             _at_scale(
@@ -275,7 +279,7 @@ def raw_seh_statusmutaties() -> SuiteSpec:
                 row_condition=Column("identical_resend") == False,  # noqa: E712 (a GX condition)
                 notes=(
                     "A mutation is exported on the local day it was registered; another day is "
-                    "kept, with a finding (contract section 3). An identical re-send of a "
+                    "kept, with a finding (specification, section 3). An identical re-send of a "
                     "mutation from an earlier export day is the same mutation and is exempt."
                 ),
             ),
@@ -370,7 +374,7 @@ def agg_seh_stops_regio_maand() -> SuiteSpec:
             gxe.ExpectColumnValuesToBeInSet(
                 column="registratiestatus",
                 value_set=REGISTRATION_STATUSES,
-                notes="The three registration statuses of contract section 6.",
+                notes="The three registration statuses of specification, section 6.",
             ),
             gxe.ExpectColumnValuesToBeBetween(
                 column="aantal_seh_locaties",

@@ -1,9 +1,9 @@
 """When a raw expectation blocks: the thresholds of "broken at scale", from the environment.
 
 A dirty row is a finding, not a failed night: the expectations that match what the
-specification quarantines (sections 3.3 and 8.3) or leaves out of a register snapshot
-(section 8.2) warn on isolated rows, and block the run only when a day looks like a broken
-export. The deployment tunes when that is through four environment variables, read here
+specification quarantines (specification, sections 3.3 and 8.3) or leaves out of a register snapshot
+(specification, section 8.2) warn on isolated rows, and block the run only when a day looks like a
+broken export. The deployment tunes when that is through four environment variables, read here
 only (docs/operations.md lists them with their defaults).
 """
 

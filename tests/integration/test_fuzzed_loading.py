@@ -131,7 +131,8 @@ def records_per_file(con: duckdb.DuckDBPyConnection, versie_id: str) -> dict[str
 @fuzz_settings(ci_examples=20)
 @given(loadable_days(), loadable_days())
 def test_a_correction_replaces_the_day_and_both_versions_stay_accounted_for(first, second):
-    """Contract section 1: a later gegenereerd_op replaces the day; the older version stays."""
+    """Specification, section 1: a later gegenereerd_op replaces the day; the older version
+    stays."""
     correction = edit_manifest(
         second,
         lambda manifest: {**manifest, "gegenereerd_op": "2023-03-05T02:30:00+01:00"},

@@ -12,7 +12,8 @@ import pytest
 
 from seh_stops.delivery.month_figures import appendix_table, delivery_csv, read_month
 
-# The appendix of the LNAZ letter (shared/seeds/): regions, SEH locations, stops, minutes.
+# The appendix of the LNAZ letter (specification, section 5.2): regions, SEH locations, stops,
+# minutes.
 APPENDIX = {
     "Noord": (9, 155, 16485),
     "Noord-Holland/Flevoland": (18, 163, 18502),

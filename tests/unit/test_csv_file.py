@@ -1,4 +1,4 @@
-"""Reading export CSV files under contract sections 1 and 8."""
+"""Reading export CSV files under specification, sections 1 and 8."""
 
 import re
 

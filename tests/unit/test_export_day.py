@@ -1,4 +1,4 @@
-"""Verifying an export day against its manifest (contract sections 1 and 8)."""
+"""Verifying an export day against its manifest (specification, sections 1 and 8)."""
 
 import hashlib
 import json

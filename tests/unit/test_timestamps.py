@@ -1,4 +1,4 @@
-"""The contract's strict timestamp form (section 8)."""
+"""The contract's strict timestamp form (specification, section 8)."""
 
 from datetime import UTC, datetime
 

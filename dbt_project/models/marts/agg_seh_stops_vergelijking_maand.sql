@@ -1,7 +1,7 @@
 -- Specification, section 9: per region and month the region's own figures (taken from the
 -- section-7 mart, so they are equal by construction), the same region under the reference
 -- definition, and the minutes during which several of its locations were in stop at once.
--- Every figure is NULL for a region that is niet_geregistreerd (section 9.3).
+-- Every figure is NULL for a region that is niet_geregistreerd (specification, section 9.3).
 with
 
 regionaal as (

@@ -1,4 +1,4 @@
--- Findings per export day (contract sections 1 and 8): a day that is missing, a day that the
+-- Findings per export day (specification, sections 1 and 8): a day that is missing, a day that the
 -- source holds but incomplete, and a correction that is not later than the loaded version.
 -- Missing means: from the first loaded export day to the latest day loaded or seen at the
 -- source, no version loaded and no incomplete one seen. Days before the first loaded day

@@ -1,4 +1,4 @@
--- Findings about records of current export-day versions (contract sections 3 and 8):
+-- Findings about records of current export-day versions (specification, sections 3 and 8):
 -- quarantined records and records kept with a finding, counted rather than listed, so a
 -- digest stays readable. Mutations per export day, region and kind (the region of the
 -- location in that day's register snapshot); register records per region and month, since

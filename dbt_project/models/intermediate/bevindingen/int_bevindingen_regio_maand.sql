@@ -1,6 +1,7 @@
--- Findings per region and month: the registration status of contract section 6 (a region
--- that is not volledig), a register larger than the reference list (section 8) and a
--- reporting agreement that changes in the month (section 5). Days after the latest export
+-- Findings per region and month: the registration status of specification, section 6 (a region
+-- that is not volledig), a register larger than the reference list (specification, section 8) and a
+-- reporting agreement that changes in the month (specification, section 5). Days after the latest
+-- export
 -- day loaded or seen at the source are not yet published: a month that is gedeeltelijk only
 -- because of them is still running, not a finding.
 with

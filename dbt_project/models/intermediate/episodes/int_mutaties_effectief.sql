@@ -1,4 +1,4 @@
--- Contract section 4.1: the effective mutations of each location, in contract order.
+-- Specification, section 4.1: the effective mutations of each location, in contract order.
 with
 
 mutaties as (

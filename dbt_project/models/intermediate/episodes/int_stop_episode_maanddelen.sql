@@ -1,4 +1,4 @@
--- Contract section 6: the seconds of each counted episode per local calendar month in which
+-- Specification, section 6: the seconds of each counted episode per local calendar month in which
 -- they fall; intervals are split at local midnight of the 1st (DST-correct), gaps inside a
 -- chain are not in stop and count nowhere. Per definitie (specification, section 9.1).
 with

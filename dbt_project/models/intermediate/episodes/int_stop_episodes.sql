@@ -1,4 +1,4 @@
--- Contract sections 4.5-4.6: one row per episode with its duration (time actually in stop,
+-- Specification, sections 4.5-4.6: one row per episode with its duration (time actually in stop,
 -- real elapsed time) and whether it reaches its agreement's minimum duration, per definitie
 -- ('regionaal' or 'referentie', specification, section 9.1).
 with

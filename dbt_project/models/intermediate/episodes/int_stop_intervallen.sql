@@ -1,4 +1,4 @@
--- Contract section 4.2: the interval in which each effective stop holds, cut at the horizon.
+-- Specification, section 4.2: the interval in which each effective stop holds, cut at the horizon.
 with
 
 mutaties as (
@@ -10,7 +10,7 @@ export_versies as (
 ),
 
 horizon as (
-    -- the end (next local midnight) of the latest current export day (section 8)
+    -- the end (next local midnight) of the latest current export day (specification, section 8)
     select {{ local_midnight_at('max(export_datum) + 1') }} as horizon_at
     from export_versies
 ),

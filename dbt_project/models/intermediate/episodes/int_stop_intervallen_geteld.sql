@@ -1,4 +1,4 @@
--- Contract section 4.3 with "Region and agreement": each stop interval gets the region of its
+-- Specification, section 4.3 with "Region and agreement": each stop interval gets the region of its
 -- location on the local date of its start and that region's agreement valid on that date;
 -- only the intervals whose stop type the agreement counts are kept.
 --

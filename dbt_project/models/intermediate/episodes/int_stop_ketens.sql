@@ -1,4 +1,4 @@
--- Contract sections 4.4-4.5 with "Region and agreement": assigns every kept interval of a
+-- Specification, sections 4.4-4.5 with "Region and agreement": assigns every kept interval of a
 -- location to an episode. Intervals run in time order; a following interval joins the open
 -- episode when the EPISODE's agreement (that of its first interval) has
 -- verlenging_is_nieuwe_stop = 'nee' and the gap since the previous kept interval's end is at

@@ -1,4 +1,4 @@
--- Contract sections 6 and 8: per region and calendar day of every month from the first to the
+-- Specification, sections 6 and 8: per region and calendar day of every month from the first to the
 -- last current export day, which register snapshot holds for the day (that day's when it is
 -- loaded, else the nearest earlier loaded one) and how many of the region's locations it
 -- shows, and shows active on that day.

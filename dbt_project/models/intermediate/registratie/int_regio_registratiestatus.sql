@@ -1,4 +1,4 @@
--- Contract section 6: the registration status of each region in each month, against the
+-- Specification, section 6: the registration status of each region in each month, against the
 -- reference count of SEH locations valid on the month's first day.
 with
 

@@ -1,4 +1,4 @@
--- Contract section 8 "Register": each register record of a current export-day version either
+-- Specification, section 8 "Register": each register record of a current export-day version either
 -- enters that day's snapshot or is left out with one reason (the first failing check).
 with
 

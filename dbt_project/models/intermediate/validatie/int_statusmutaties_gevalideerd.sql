@@ -1,4 +1,4 @@
--- Contract sections 3 and 8 "Mutations": every mutation record of a current export-day
+-- Specification, sections 3 and 8 "Mutations": every mutation record of a current export-day
 -- version, with at most one quarantine reason: the first failing check in this order:
 -- conflicting_duplicate, missing_required_field, invalid_value, unknown_location,
 -- forbidden_field, withdrawal_without_target, withdrawal_of_withdrawal,

@@ -6,7 +6,8 @@
 -- at its end, in the region of its episode. Half-open [start, end): at an instant where one
 -- interval ends and another begins the two cancel, so touching intervals never overlap. The
 -- running sum after each instant holds until the next instant; those pieces are split at
--- local midnight of the 1st like the episode minutes (section 6). Gaps inside a chain are no
+-- local midnight of the 1st like the episode minutes (specification, section 6). Gaps inside a
+-- chain are no
 -- intervals, so they are not in stop.
 with
 
