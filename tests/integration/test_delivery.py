@@ -70,6 +70,7 @@ def test_the_manifest_has_the_section_7_keys_and_describes_every_file(january):
             "seh_stops_2023-01.csv",
             "seh_stops_2023-01.xlsx",
             "seh_stops_2023-01.html",
+            "vergelijking_2023-01.csv",  # specification, section 9.3: in every revision folder
         }
     )
     for entry in manifest["bestanden"]:
@@ -85,7 +86,7 @@ def test_the_companions_show_the_table_status_and_normalised_figures(january):
     assert "59,08" in html and "4,10 %" in html  # Noord: 16485 / (9 x 31); 16485 / (9 x 744 h)
     assert html.count("(niet geregistreerd)") == 3 and "<svg" in html
     workbook = load_workbook(january / "seh_stops_2023-01.xlsx")
-    assert workbook.sheetnames == ["Tabel", "Gegevens"]
+    assert workbook.sheetnames == ["Tabel", "Gegevens", "Vergelijking"]
     data = list(workbook["Gegevens"].iter_rows(values_only=True))
     assert data[1][:7] == ("2023-01", "Noord", "volledig", 9, 155, 16485, 1)
     assert data[-1][:7] == ("2023-01", "Limburg", "niet_geregistreerd", 6, None, None, 1)
@@ -120,6 +121,7 @@ def test_a_preliminary_delivery_cannot_be_taken_for_a_final_one(january_run, jan
         "seh_stops_2023-02_VOORLOPIG.csv",
         "seh_stops_2023-02_VOORLOPIG.html",
         "seh_stops_2023-02_VOORLOPIG.xlsx",
+        "vergelijking_2023-02_VOORLOPIG.csv",
     ]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert (manifest["revisie"], manifest["voorlopig"], manifest["volgnummer"]) == (0, True, 1)

@@ -16,25 +16,7 @@ maanddelen as (
     where definitie = 'regionaal'
 ),
 
-stops_per_maand as (
-    -- a stop counts in the local month of its start
-    select
-        roaz_regio,
-        start_maand as maand,
-        count(*) as aantal_stops
-    from episodes
-    group by roaz_regio, start_maand
-),
-
-duur_per_maand as (
-    -- its seconds count in the local months in which they fall
-    select
-        roaz_regio,
-        maand,
-        sum(duur_seconden) as totale_duur_seconden
-    from maanddelen
-    group by roaz_regio, maand
-),
+{{ stops_and_seconds_per_month('episodes', 'maanddelen') }},
 
 gecombineerd as (
     select

@@ -22,41 +22,25 @@ gelijktijdig as (
     select * from {{ ref('int_stop_gelijktijdig_maand') }}
 ),
 
-stops_referentie as (
-    select
-        roaz_regio,
-        start_maand as maand,
-        count(*) as aantal_stops
-    from episodes
-    group by roaz_regio, start_maand
-),
-
-duur_referentie as (
-    select
-        roaz_regio,
-        maand,
-        sum(duur_seconden) as totale_duur_seconden
-    from maanddelen
-    group by roaz_regio, maand
-),
+{{ stops_and_seconds_per_month('episodes', 'maanddelen') }},
 
 gecombineerd as (
     select
         regionaal.*,
         regionaal.registratiestatus != 'niet_geregistreerd' as heeft_cijfers,
-        coalesce(stops_referentie.aantal_stops, 0) as aantal_stops_ref,
-        coalesce(duur_referentie.totale_duur_seconden, 0) as totale_duur_seconden_ref,
+        coalesce(stops_per_maand.aantal_stops, 0) as aantal_stops_ref,
+        coalesce(duur_per_maand.totale_duur_seconden, 0) as totale_duur_seconden_ref,
         coalesce(gelijktijdig.seconden_gelijktijdig_2plus, 0) as seconden_2plus,
         coalesce(gelijktijdig.seconden_gelijktijdig_helft, 0) as seconden_helft
     from regionaal
-    left join stops_referentie
+    left join stops_per_maand
         on
-            regionaal.roaz_regio = stops_referentie.roaz_regio
-            and regionaal.maand = stops_referentie.maand
-    left join duur_referentie
+            regionaal.roaz_regio = stops_per_maand.roaz_regio
+            and regionaal.maand = stops_per_maand.maand
+    left join duur_per_maand
         on
-            regionaal.roaz_regio = duur_referentie.roaz_regio
-            and regionaal.maand = duur_referentie.maand
+            regionaal.roaz_regio = duur_per_maand.roaz_regio
+            and regionaal.maand = duur_per_maand.maand
     left join gelijktijdig
         on
             regionaal.roaz_regio = gelijktijdig.roaz_regio

@@ -28,11 +28,7 @@ interval_maanden as (
     -- every local month that an interval touches, from its start's to its end's
     select
         *,
-        cast(unnest(generate_series(
-            date_trunc('month', {{ to_local_date('begin_at') }}),
-            date_trunc('month', {{ to_local_date('einde_at') }}),
-            interval 1 month
-        )) as date) as maand_begin_datum
+        {{ local_months_touched('begin_at', 'einde_at') }} as maand_begin_datum
     from intervallen
 ),
 

@@ -81,11 +81,7 @@ in_stop as (
 stuk_maanden as (
     select
         *,
-        cast(unnest(generate_series(
-            date_trunc('month', {{ to_local_date('begin_at') }}),
-            date_trunc('month', {{ to_local_date('einde_at') }}),
-            interval 1 month
-        )) as date) as maand_begin_datum
+        {{ local_months_touched('begin_at', 'einde_at') }} as maand_begin_datum
     from in_stop
 ),
 
