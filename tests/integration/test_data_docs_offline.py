@@ -58,9 +58,13 @@ def broken_run(january_run, tmp_path_factory):
         BROKEN,
         locations=register,
         mutations=[
-            # a status the contract does not know: a critical GX failure
-            mutation_line("KAPOT1", location, status="Stop", ingang=at("10:00:00"),
-                          geregistreerd_op=at("10:00:00")),
+            # a status the contract does not know, on most of the day's rows: broken at
+            # scale, so the gate blocks (one such row alone would be a warning)
+            *(
+                mutation_line(f"KAPOT{n}", location, status="Stop", ingang=at(f"0{n}:00:00"),
+                              geregistreerd_op=at(f"0{n}:00:00"))
+                for n in range(1, 6)
+            ),
             mutation_line("HEEL1", location, ingang=at("11:00:00"),
                           geregistreerd_op=at("11:00:00")),
         ],
@@ -181,7 +185,7 @@ def test_index_validation_and_suite_render_offline_in_chromium(broken_run, tmp_p
     assert SUITE in index_rows[0]
     # the failing expectation of the status column, with the row GX found (by its keys)
     assert validation_rows > 5 and "Failed" in validation_text
-    assert "1 unexpected values found" in failing_text
+    assert "5 unexpected values found" in failing_text
     assert "Stop" in failing_text and BROKEN.isoformat() in failing_text  # the sample row
     # the suite: every expectation in words, with the page's scripts loaded
     count = len(next(spec for spec in all_suites() if spec.name == SUITE).expectations)
