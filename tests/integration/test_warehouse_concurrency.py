@@ -34,7 +34,7 @@ REGISTER = [location_line("SEH0001", "Noord"), location_line("SEH0002", "Oost")]
 READ = """
 select
     (select count(*) from raw.export_versies),
-    (select count(*) from marts.fct_stop_episodes),
+    (select count(*) from marts.fct_stop_episodes where definitie = 'regionaal'),
     (select coalesce(sum(aantal_stops), 0) from marts.agg_seh_stops_regio_maand),
     (select coalesce(sum(totale_duur_seconden), 0) from marts.agg_seh_stops_regio_maand)
 """
