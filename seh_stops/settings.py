@@ -92,3 +92,25 @@ def duckdb_memory_limit() -> str:
             f"{DUCKDB_MEMORY_LIMIT_ENV}={value!r} is not a memory size: set it like 4GB or 512MB"
         )
     return value
+
+
+def share_from_env(name: str, default: float) -> float:
+    """A share between 0 and 1 from the environment variable ``name``, or ``default`` if unset.
+
+    Shares tune when dirty data stops being data (malformed records of a file, rows of a day
+    that fail an expectation); a value out of range is a deployment mistake, so it fails the
+    run with the fix instead of silently turning a threshold off.
+    """
+    text = (os.environ.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(
+            f"{name}={text[:40]!r} is not a share: set it to a number from 0 to 1 (e.g. 0.01 "
+            f"for 1 %), or unset it for the default {default}"
+        )
+    return value

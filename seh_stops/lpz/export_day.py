@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -26,6 +25,7 @@ from seh_stops.lpz.csv_file import ParsedFile, UnreadableFile, parse_export_csv
 from seh_stops.lpz.limits import RefusedFile
 from seh_stops.lpz.source import ExportSource
 from seh_stops.lpz.timestamps import parse_lpz_timestamp
+from seh_stops.settings import share_from_env
 
 MAX_MALFORMED_SHARE_ENV = "LPZ_EXPORT_MAX_MALFORMED_SHARE"
 DEFAULT_MAX_MALFORMED_SHARE = 0.1
@@ -153,19 +153,7 @@ def _read(source: ExportSource, day: date, name: str) -> bytes | None:
 
 def max_malformed_share() -> float:
     """The share of a file's records that may be malformed (``LPZ_EXPORT_MAX_MALFORMED_SHARE``)."""
-    text = (os.environ.get(MAX_MALFORMED_SHARE_ENV) or "").strip()
-    if not text:
-        return DEFAULT_MAX_MALFORMED_SHARE
-    try:
-        share = float(text)
-    except ValueError:
-        share = -1.0
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(
-            f"{MAX_MALFORMED_SHARE_ENV}={text[:40]!r} is not a share: set it between 0 and 1 "
-            f"(for example 0.1), or unset it for the default {DEFAULT_MAX_MALFORMED_SHARE}"
-        )
-    return share
+    return share_from_env(MAX_MALFORMED_SHARE_ENV, DEFAULT_MAX_MALFORMED_SHARE)
 
 
 def _check_malformed_share(day: date, parsed: ParsedFile) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from seh_stops.settings import share_from_env
+
 BLOCK_SHARE_ENV = "SEH_DQ_BLOCK_SHARE"
 BLOCK_FLOOR_ENV = "SEH_DQ_BLOCK_FLOOR"
 DAY_QUARANTINED_SHARE_ENV = "SEH_DQ_DAY_QUARANTINED_SHARE"
@@ -57,27 +59,13 @@ class Thresholds:
 def thresholds() -> Thresholds:
     """The thresholds the environment sets, with the documented defaults for the rest."""
     return Thresholds(
-        block_share=_share(BLOCK_SHARE_ENV, DEFAULT_BLOCK_SHARE),
+        block_share=share_from_env(BLOCK_SHARE_ENV, DEFAULT_BLOCK_SHARE),
         block_floor=_count(BLOCK_FLOOR_ENV, DEFAULT_BLOCK_FLOOR),
-        day_quarantined_share=_share(DAY_QUARANTINED_SHARE_ENV, DEFAULT_DAY_QUARANTINED_SHARE),
+        day_quarantined_share=share_from_env(
+            DAY_QUARANTINED_SHARE_ENV, DEFAULT_DAY_QUARANTINED_SHARE
+        ),
         day_floor=_count(DAY_FLOOR_ENV, DEFAULT_DAY_FLOOR),
     )
-
-
-def _share(name: str, default: float) -> float:
-    text = os.environ.get(name) or ""
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 1:
-        raise ValueError(
-            f"{name}={text!r} is not a share: set it to a number from 0 to 1 (e.g. 0.01 for "
-            f"1 %), or unset it for the default {default}"
-        )
-    return value
 
 
 def _count(name: str, default: int) -> int:
