@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import os
+import shutil
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,8 +23,11 @@ from orchestration.resources import WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
 from orchestration.run_failures import step_failure_text
 from orchestration.schedules import ministry_delivery_schedule
+from seh_stops import settings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# The day the LPZ republishes as a correction after January was delivered
+CORRECTED_DAY = "2023-01-20"
 
 
 def deliver(
@@ -118,3 +127,80 @@ def identifying_values(warehouse: Path) -> set[str]:
     finally:
         con.close()
     return values | {html.escape(value) for value in values}
+
+
+@contextmanager
+def using_data_dir(data_dir: Path) -> Iterator[Path]:
+    """``data_dir`` as this process's data dir (and dbt's), the previous one restored after."""
+    saved = {name: os.environ.get(name) for name in (settings.DATA_DIR_ENV, "SEH_WAREHOUSE_PATH")}
+    settings.use_data_dir(data_dir)
+    try:
+        yield data_dir
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def copy_of_data_dir(source: Path, target: Path) -> Iterator[Path]:
+    """``source`` copied to ``target`` without its deliveries, as this process's data dir.
+
+    A test that delivers, corrects and delivers again works on its own copy of the session's
+    run, so the other tests keep reading the run as it was.
+    """
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("levering"))
+    with using_data_dir(target):
+        yield target
+
+
+def free_oost_location(warehouse: Path) -> str:
+    """An Oost location with no stop interval and no mutation from 08:00 to 13:00 on the
+    corrected day: one more stop there changes Oost's figures by exactly that stop."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        [(locatie_id,)] = con.execute(
+            f"""
+            with oost as (
+                select distinct locatie_id from intermediate.int_seh_locaties_gevalideerd
+                where roaz_regio = 'Oost'
+            ),
+            window_ as (
+                select timestamptz '{CORRECTED_DAY} 08:00:00+01:00' as van,
+                       timestamptz '{CORRECTED_DAY} 13:00:00+01:00' as tot
+            )
+            select locatie_id from oost, window_
+            where not exists (
+                select 1 from intermediate.int_stop_intervallen i
+                where i.locatie_id = oost.locatie_id and i.begin_at < tot and i.einde_at > van
+            ) and not exists (
+                select 1 from intermediate.int_mutaties_effectief m
+                where m.locatie_id = oost.locatie_id and m.ingang_at between van and tot
+            )
+            order by locatie_id limit 1
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    return locatie_id
+
+
+def republish_with_late_stop(
+    exports: Path, locatie_id: str, mutatie_id: str = "MLATE0001", stoptype: str = "volledig"
+) -> None:
+    """Publish the corrected day again, complete, with one extra one-hour stop (10:00-11:00
+    local) and a later ``gegenereerd_op``: what the LPZ does for a late mutation."""
+    folder = exports / CORRECTED_DAY
+    mutations = folder / "seh_statusmutaties.csv"
+    start, end = f"{CORRECTED_DAY}T10:00:00+01:00", f"{CORRECTED_DAY}T11:00:00+01:00"
+    extra = f"{mutatie_id};{locatie_id};stop;{stoptype};;{start};{end};{start};;\n"
+    mutations.write_bytes(mutations.read_bytes() + extra.encode("utf-8"))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["bestanden"]:
+        if entry["naam"] == mutations.name:
+            entry["rijen"] += 1
+            entry["sha256"] = hashlib.sha256(mutations.read_bytes()).hexdigest()
+    manifest["gegenereerd_op"] = "2023-02-06T09:15:00+01:00"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")

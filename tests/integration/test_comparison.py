@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from datetime import date
 
 import duckdb
@@ -23,10 +21,17 @@ import pytest
 
 from cli.main import main
 from cli.runner import run_pipeline
-from seh_stops import settings
-from tests.deliveries import deliver, failure, folder_bytes, metadata
+from tests.deliveries import (
+    copy_of_data_dir,
+    deliver,
+    failure,
+    folder_bytes,
+    free_oost_location,
+    metadata,
+    republish_with_late_stop,
+    using_data_dir,
+)
 from tests.exportdays import location_line, mutation_line, stop_line, write_day
-from tests.integration.test_delivery_revisions import CORRECTED_DAY, free_oost_location
 from tests.integration.test_january_2023 import APPENDIX
 
 SCENARIO_DAYS = [date(2023, 1, 9), date(2023, 1, 10), date(2023, 1, 11)]
@@ -78,24 +83,10 @@ EXPECTED = {
 }
 
 
-def _with_data_dir(data_dir):
-    saved = {name: os.environ.get(name) for name in (settings.DATA_DIR_ENV, "SEH_WAREHOUSE_PATH")}
-    settings.use_data_dir(data_dir)
-    return saved
-
-
-def _restore(saved: dict[str, str | None]) -> None:
-    for name, value in saved.items():
-        if value is not None:
-            os.environ[name] = value
-
-
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
     """The hand-built export days, through the whole pipeline once."""
-    data_dir = tmp_path_factory.mktemp("comparison") / "data"
-    saved = _with_data_dir(data_dir)
-    try:
+    with using_data_dir(tmp_path_factory.mktemp("comparison") / "data") as data_dir:
         exports = data_dir / "exports"
         for day in SCENARIO_DAYS:
             stops = SCENARIO_STOPS if day == date(2023, 1, 10) else []
@@ -112,8 +103,6 @@ def scenario(tmp_path_factory):
         finally:
             con.close()
         yield {row[0]: row[1:] for row in rows}
-    finally:
-        _restore(saved)
 
 
 @pytest.mark.parametrize("region", sorted(EXPECTED))
@@ -143,41 +132,24 @@ def test_the_regional_columns_equal_the_lnaz_table(january_run):
     assert all(row[1:3] == row[3:5] for row in compared)
 
 
-def republish_with_late_time_out(exports, locatie_id: str) -> None:
-    """Publish the corrected day again with one extra one-hour time-out stop."""
-    folder = exports / CORRECTED_DAY
-    mutations = folder / "seh_statusmutaties.csv"
-    start, end = f"{CORRECTED_DAY}T10:00:00+01:00", f"{CORRECTED_DAY}T11:00:00+01:00"
-    extra = f"MLATE0002;{locatie_id};stop;time-out;;{start};{end};{start};;\n"
-    mutations.write_bytes(mutations.read_bytes() + extra.encode("utf-8"))
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for entry in manifest["bestanden"]:
-        if entry["naam"] == mutations.name:
-            entry["rijen"] += 1
-            entry["sha256"] = hashlib.sha256(mutations.read_bytes()).hexdigest()
-    manifest["gegenereerd_op"] = "2023-02-06T09:15:00+01:00"
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def reference_revision(january_run, tmp_path_factory):
     """Deliver January, load a late time-out stop in Oost, deliver again."""
-    data_dir = tmp_path_factory.mktemp("reference-revision") / "data"
-    shutil.copytree(january_run.data_dir, data_dir, ignore=shutil.ignore_patterns("levering"))
-    saved = _with_data_dir(data_dir)
-    try:
+    target = tmp_path_factory.mktemp("reference-revision") / "data"
+    with copy_of_data_dir(january_run.data_dir, target) as data_dir:
         first = deliver("2023-01", peildatum="2023-02-04")
         assert first.success, failure(first)
         month = data_dir / "levering" / "2023-01"
         before = folder_bytes(month / "revisie-1")
-        republish_with_late_time_out(
-            data_dir / "exports", free_oost_location(data_dir / "warehouse.duckdb")
+        republish_with_late_stop(
+            data_dir / "exports",
+            free_oost_location(data_dir / "warehouse.duckdb"),
+            mutatie_id="MLATE0002",
+            stoptype="time-out",
         )
         run_pipeline(str(data_dir / "exports"), progress=lambda message: None)
         second = deliver("2023-01", peildatum="2023-02-07")
         yield {"data_dir": data_dir, "month": month, "before": before, "second": second}
-    finally:
-        _restore(saved)
 
 
 def test_every_revision_folder_holds_the_comparison_in_its_manifest(reference_revision):

@@ -7,78 +7,31 @@ one extra one-hour stop at a location in Oost, and the pipeline runs again: one 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
 from datetime import datetime
 
-import duckdb
 import pytest
 
 from cli.runner import run_pipeline
-from seh_stops import settings
-from tests.deliveries import deliver, failure, folder_bytes, metadata, schedule_requests
+from tests.deliveries import (
+    CORRECTED_DAY,
+    copy_of_data_dir,
+    deliver,
+    failure,
+    folder_bytes,
+    free_oost_location,
+    metadata,
+    republish_with_late_stop,
+    schedule_requests,
+)
 from tests.smtp_server import smtp_server
-
-CORRECTED_DAY = "2023-01-20"
-LATE_STOP_HOUR = "10:00:00"  # local; the stop lasts one hour and Oost counts it (minimum 15)
-
-
-def free_oost_location(warehouse) -> str:
-    """An Oost location with no stop interval and no mutation from 08:00 to 13:00 on the day."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        [(locatie_id,)] = con.execute(
-            f"""
-            with oost as (
-                select distinct locatie_id from intermediate.int_seh_locaties_gevalideerd
-                where roaz_regio = 'Oost'
-            ),
-            window_ as (
-                select timestamptz '{CORRECTED_DAY} 08:00:00+01:00' as van,
-                       timestamptz '{CORRECTED_DAY} 13:00:00+01:00' as tot
-            )
-            select locatie_id from oost, window_
-            where not exists (
-                select 1 from intermediate.int_stop_intervallen i
-                where i.locatie_id = oost.locatie_id and i.begin_at < tot and i.einde_at > van
-            ) and not exists (
-                select 1 from intermediate.int_mutaties_effectief m
-                where m.locatie_id = oost.locatie_id and m.ingang_at between van and tot
-            )
-            order by locatie_id limit 1
-            """
-        ).fetchall()
-    finally:
-        con.close()
-    return locatie_id
-
-
-def republish_with_late_stop(exports, locatie_id: str) -> None:
-    """Publish the day again, complete, with one extra stop and a later gegenereerd_op."""
-    folder = exports / CORRECTED_DAY
-    mutations = folder / "seh_statusmutaties.csv"
-    start, end = f"{CORRECTED_DAY}T{LATE_STOP_HOUR}+01:00", f"{CORRECTED_DAY}T11:00:00+01:00"
-    extra = f"MLATE0001;{locatie_id};stop;volledig;;{start};{end};{start};;\n"
-    mutations.write_bytes(mutations.read_bytes() + extra.encode("utf-8"))
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for entry in manifest["bestanden"]:
-        if entry["naam"] == mutations.name:
-            entry["rijen"] += 1
-            entry["sha256"] = hashlib.sha256(mutations.read_bytes()).hexdigest()
-    manifest["gegenereerd_op"] = "2023-02-06T09:15:00+01:00"
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def revised(january_run, tmp_path_factory):
     """Deliver January, load the correction, evaluate the schedule, deliver again, and again."""
-    saved = {name: os.environ.get(name) for name in (settings.DATA_DIR_ENV, "SEH_WAREHOUSE_PATH")}
-    data_dir = tmp_path_factory.mktemp("revisions") / "data"
-    shutil.copytree(january_run.data_dir, data_dir, ignore=shutil.ignore_patterns("levering"))
-    settings.use_data_dir(data_dir)
-    try:
+    target = tmp_path_factory.mktemp("revisions") / "data"
+    with copy_of_data_dir(january_run.data_dir, target) as data_dir:
         first = deliver("2023-01", peildatum="2023-02-04")
         assert first.success, failure(first)
         revision_1 = data_dir / "levering" / "2023-01" / "revisie-1"
@@ -104,10 +57,6 @@ def revised(january_run, tmp_path_factory):
             "third": third,
             "inbox": server.inbox,
         }
-    finally:
-        for name, value in saved.items():
-            if value is not None:
-                os.environ[name] = value
 
 
 def test_the_schedule_notices_the_changed_month(revised):
