@@ -74,7 +74,7 @@ def region_chart(
         figure = new_figure(width, height)
         for position, panel in enumerate(panels):
             left = position * (PANEL_WIDTH + PANEL_GAP) + 52
-            box = (left / width, 1 - 222 / height, (PANEL_WIDTH - 72) / width, 190 / height)
+            box = (left / width, 1 - 222 / height, (PANEL_WIDTH - 72) / width, 200 / height)
             axes = figure.add_axes(box)
             _draw_panel(axes, labels, panel, partial, shown, styles)
         handles = [
@@ -140,7 +140,7 @@ def _draw_panel(
     top = nice_ceiling(
         max((v for s in panel.series.values() for v in s if v is not None), default=0)
     )
-    axes.set_title(panel.title, pad=8, loc="left", x=-52 / (PANEL_WIDTH - 72))
+    axes.set_title(panel.title, pad=10, loc="left", x=-52 / (PANEL_WIDTH - 72))
     axes.set_xticks(list(positions), labels)
     axes.set_xlim(-0.1, len(labels) - 0.9)
     axes.set_ylim(0, top)
