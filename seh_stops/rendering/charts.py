@@ -96,7 +96,8 @@ def region_chart(
         figure.legend(
             handles=_row_by_row(handles, LEGEND_COLUMNS),
             loc="upper left",
-            bbox_to_anchor=(0, 1 - (PANEL_HEIGHT + 4) / height),
+            bbox_to_anchor=(0, 1 - (PANEL_HEIGHT + 4) / height, 1, 0),
+            mode="expand",
             ncol=LEGEND_COLUMNS,
             handlelength=2.6,
             columnspacing=1.2,
