@@ -70,13 +70,14 @@ def region_chart(
     rows = math.ceil((len(shown) + 1) / LEGEND_COLUMNS)
     width = len(panels) * (PANEL_WIDTH + PANEL_GAP) - PANEL_GAP
     height = PANEL_HEIGHT + 14 + LEGEND_ROW * rows
+    tooltips: dict[str, str] = {}
     with chart_style():
         figure = new_figure(width, height)
         for position, panel in enumerate(panels):
             left = position * (PANEL_WIDTH + PANEL_GAP) + 52
             box = (left / width, 1 - 222 / height, (PANEL_WIDTH - 72) / width, 200 / height)
             axes = figure.add_axes(box)
-            _draw_panel(axes, labels, panel, partial, shown, styles)
+            _draw_panel(axes, labels, panel, partial, shown, styles, tooltips)
         handles = [
             Line2D([], [], markersize=6, linewidth=2, label=region, **styles[region])
             for region in shown
@@ -103,7 +104,9 @@ def region_chart(
             columnspacing=1.2,
             borderaxespad=0,
         )
-        return figure_svg(figure, chart_id=chart_id, title=title, description=description)
+        return figure_svg(
+            figure, chart_id=chart_id, title=title, description=description, tooltips=tooltips
+        )
 
 
 def _draw_panel(
@@ -113,31 +116,33 @@ def _draw_panel(
     partial: Mapping[str, Sequence[bool]],
     shown: Sequence[str],
     styles: Mapping[str, dict[str, object]],
+    tooltips: dict[str, str],
 ) -> None:
+    """One panel's lines, and a marker per value that says, on hover, what it is."""
     positions = range(len(labels))
     for region in shown:
         style = styles[region]
         values = [math.nan if v is None else v for v in panel.series[region]]
         axes.plot(positions, values, color=style["color"], linestyle=style["linestyle"], lw=2)
-        for is_partial in (False, True):
-            points = [
-                (i, v)
-                for i, v in enumerate(panel.series[region])
-                if v is not None and bool(partial[region][i]) is is_partial
-            ]
-            if points:
-                xs, ys = zip(*points, strict=True)
-                axes.plot(
-                    xs,
-                    ys,
-                    linestyle="none",
-                    marker=style["marker"],
-                    markersize=6,
-                    color=style["color"],
-                    markerfacecolor="white" if is_partial else style["color"],
-                    markeredgewidth=1.5,
-                    clip_on=False,
-                )
+        for i, value in enumerate(panel.series[region]):
+            if value is None:
+                continue
+            is_partial = bool(partial[region][i])
+            (point,) = axes.plot(
+                [i],
+                [value],
+                linestyle="none",
+                marker=style["marker"],
+                markersize=6,
+                color=style["color"],
+                markerfacecolor="white" if is_partial else style["color"],
+                markeredgewidth=1.5,
+                clip_on=False,
+            )
+            gid = f"punt-{len(tooltips) + 1}"
+            point.set_gid(gid)
+            note = " (gedeeltelijk)" if is_partial else ""
+            tooltips[gid] = f"{region}, {labels[i]}: {value}{note}"
     top = nice_ceiling(
         max((v for s in panel.series.values() for v in s if v is not None), default=0)
     )

@@ -9,14 +9,15 @@ be read, searched and selected, and the browser draws it in a sans-serif font.
 
 The SVG goes inline into an HTML page: the XML prolog is dropped, every id gets the chart's own
 prefix (two charts on one page never share an id) and the root carries a ``<title>`` and a
-``<desc>`` that screen readers announce (``role="img"``, ``aria-labelledby``).
+``<desc>`` that screen readers announce (``role="img"``, ``aria-labelledby`` names it,
+``aria-describedby`` describes it).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
@@ -94,11 +95,19 @@ def new_figure(width: int, height: int) -> Figure:
     return figure
 
 
-def figure_svg(figure: Figure, *, chart_id: str, title: str, description: str) -> Markup:
+def figure_svg(
+    figure: Figure,
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    tooltips: Mapping[str, str] | None = None,
+) -> Markup:
     """``figure`` as one ``<svg>`` element for an HTML page (call it inside :func:`chart_style`).
 
     ``chart_id`` (letters, digits, ``-``) prefixes every id in the SVG; ``title`` names the
     chart and ``description`` is its text alternative: what a reader who cannot see it needs.
+    ``tooltips`` maps an artist's gid (``artist.set_gid``) to the text shown on hover over it.
     """
     if not re.fullmatch(r"[a-z][a-z0-9-]*", chart_id):
         raise ValueError(f"chart_id {chart_id!r}: use lowercase letters, digits and '-'")
@@ -107,11 +116,13 @@ def figure_svg(figure: Figure, *, chart_id: str, title: str, description: str) -
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # no XML prolog or DOCTYPE inside HTML
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.DOTALL)
+    for gid, text in (tooltips or {}).items():
+        svg = svg.replace(f'<g id="{gid}">', f'<g id="{gid}"><title>{escape(text)}</title>', 1)
     svg = _prefix_ids(svg, chart_id)
     svg = svg.replace(f"font-family: '{FONT_FAMILY}'", f"font-family: {BROWSER_FONT}")
     svg = _SIZE.sub(r'<svg\1 width="\2" height="\3"', svg, count=1)
     accessible = (
-        f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'<svg role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
         'style="max-width: 100%; height: auto"'
     )
     svg = svg.replace("<svg", accessible, 1)

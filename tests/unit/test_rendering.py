@@ -67,7 +67,9 @@ def test_other_figures_make_another_chart():
 
 def test_the_chart_is_inline_svg_with_a_text_alternative_and_its_own_ids():
     svg = chart(title="Stops <per> regio")
-    assert svg.startswith('<svg role="img" aria-labelledby="verloop-title verloop-desc"')
+    assert svg.startswith(
+        '<svg role="img" aria-labelledby="verloop-title" aria-describedby="verloop-desc"'
+    )
     assert '<title id="verloop-title">Stops &lt;per&gt; regio</title>' in svg
     assert "&lt;niet geregistreerd&gt;" in svg
     assert 'width="980"' not in svg and 'pt"' not in svg.split(">")[0]  # CSS pixels
@@ -80,10 +82,12 @@ def test_the_chart_is_inline_svg_with_a_text_alternative_and_its_own_ids():
         assert reference.split(")")[0] in ids
 
 
-def test_the_legend_names_only_regions_with_figures_and_text_stays_text():
+def test_the_legend_names_only_regions_with_figures_and_every_point_says_what_it_is():
     svg = chart()
     assert ">Oost<" in svg and ">Noord &amp; Zuid<" in svg and ">Limburg<" not in svg
     assert ">gedeeltelijk geregistreerd<" in svg and ">jan '23<" in svg
+    assert "<title>Oost, dec &#x27;22: 5 (gedeeltelijk)</title>" in svg  # on hover, per point
+    assert "<title>Oost, nov" not in svg  # a gap has no point
 
 
 def test_every_region_differs_in_more_than_colour():
