@@ -1,10 +1,16 @@
-"""Render a delivery's HTML report to a PNG with headless Chromium (for the README).
+"""Picture a delivered page (the monthly report or the quarterly public page) as a PNG with
+headless Chromium, for the docs.
 
     .venv/bin/seh-stops demo --data-dir /tmp/demo
     .venv/bin/seh-stops deliver --month 2023-01 --data-dir /tmp/demo
     .venv/bin/python scripts/screenshot_report.py --data-dir /tmp/demo --month 2023-01
+    .venv/bin/python scripts/screenshot_report.py --data-dir /tmp/demo --quarter 2023-Q1
+    .venv/bin/python scripts/screenshot_report.py /tmp/demo/publicatie/2023-Q1/revisie-1
 
-writes ``docs/delivery-report.png`` from the month's latest revision (or pass ``--html``).
+``--month`` pictures the month's latest revision as ``docs/delivery-report.png``; ``--quarter``
+the quarter's latest published revision (``publicatie/YYYY-QN/revisie-N/*.html`` under
+``SEH_PUBLICATION_DIR`` or the data dir) as ``docs/publication-page.png``; a path pictures that
+HTML file, or the one HTML file of that revision folder (``--out`` names the PNG).
 Needs a Chromium binary (Debian: ``apt-get install chromium``); the test suite never does.
 """
 
@@ -12,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,25 +27,35 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+DOCS = REPO_ROOT / "docs"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--html", type=Path, help="the report to render")
-    parser.add_argument("--data-dir", default="data", help="data dir whose delivery to render")
-    parser.add_argument("--month", default="2023-01", help="month whose latest revision to render")
-    parser.add_argument(
-        "--out", type=Path, default=REPO_ROOT / "docs" / "delivery-report.png", help="PNG to write"
-    )
+    parser.add_argument("page", nargs="?", type=Path, help="an HTML file or a revision folder")
+    parser.add_argument("--html", type=Path, help="the HTML file to picture (same as `page`)")
+    parser.add_argument("--data-dir", default="data", help="data dir whose delivery to picture")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--month", help="month (YYYY-MM) whose latest revision to picture")
+    which.add_argument("--quarter", help="quarter (YYYY-QN) whose latest publication to picture")
+    parser.add_argument("--out", type=Path, help="PNG to write (default: in docs/)")
     parser.add_argument("--width", type=int, default=1080, help="viewport width in pixels")
-    parser.add_argument("--height", type=int, default=760, help="viewport height in pixels")
+    parser.add_argument("--height", type=int, default=1120, help="viewport height in pixels")
     args = parser.parse_args(argv)
 
-    html = args.html or _latest_report(args.data_dir, args.month)
+    page = args.page or args.html
+    if page is not None:
+        html, out = _html_in(page), args.out or DOCS / "delivery-report.png"
+    elif args.quarter:
+        html = _latest_publication(args.data_dir, args.quarter)
+        out = args.out or DOCS / "publication-page.png"
+    else:
+        html = _latest_report(args.data_dir, args.month or "2023-01")
+        out = args.out or DOCS / "delivery-report.png"
     browser = os.environ.get("CHROMIUM") or next(filter(None, map(shutil.which, CANDIDATES)), None)
     if browser is None:
         sys.exit("no Chromium found: install it (apt-get install chromium) or set CHROMIUM")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:  # a throwaway profile: no state is kept
         subprocess.run(
             [
@@ -50,15 +67,25 @@ def main(argv: list[str] | None = None) -> int:
                 "--force-device-scale-factor=1",
                 f"--user-data-dir={profile}",
                 f"--window-size={args.width},{args.height}",
-                f"--screenshot={args.out.resolve()}",
+                f"--screenshot={out.resolve()}",
                 html.resolve().as_uri(),
             ],
             check=True,
             capture_output=True,
             timeout=120,
         )
-    print(args.out)
+    print(out)
     return 0
+
+
+def _html_in(path: Path) -> Path:
+    """``path`` if it is a file, else the one HTML file of the revision folder ``path``."""
+    if path.is_file():
+        return path
+    pages = sorted(path.glob("*.html")) if path.is_dir() else []
+    if len(pages) != 1:
+        sys.exit(f"{path}: not an HTML file nor a revision folder with one HTML file in it")
+    return pages[0]
 
 
 def _latest_report(data_dir: str, month: str) -> Path:
@@ -71,6 +98,19 @@ def _latest_report(data_dir: str, month: str) -> Path:
     if revision is None:
         sys.exit(f"{month} was never delivered in {delivery_root()}: run `seh-stops deliver` first")
     return revision.file(".html")
+
+
+def _latest_publication(data_dir: str, quarter: str) -> Path:
+    """The HTML of the quarter's highest ``revisie-N`` (a final one, never a preliminary)."""
+    root = Path(os.environ.get("SEH_PUBLICATION_DIR") or Path(data_dir) / "publicatie")
+    revisions = {
+        int(match.group(1)): folder
+        for folder in (root / quarter).glob("revisie-*")
+        if folder.is_dir() and (match := re.fullmatch(r"revisie-(\d+)", folder.name))
+    }
+    if not revisions:
+        sys.exit(f"{quarter} was never published in {root}: run `seh-stops publish` first")
+    return _html_in(revisions[max(revisions)])
 
 
 if __name__ == "__main__":

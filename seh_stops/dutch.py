@@ -22,6 +22,17 @@ MONTH_NAMES: tuple[str, ...] = (
     "december",
 )
 
+MONTH_ABBREVIATIONS: tuple[str, ...] = (
+    *("jan", "feb", "mrt", "apr", "mei", "jun"),
+    *("jul", "aug", "sep", "okt", "nov", "dec"),
+)
+
+
+def month_label(month: str) -> str:
+    """``2023-01`` -> ``jan '23`` (a chart's axis)."""
+    year, number = month.split("-")
+    return f"{MONTH_ABBREVIATIONS[int(number) - 1]} '{year[2:]}"
+
 
 def day_list(days: Sequence[date]) -> str:
     """Days of one month in Dutch, consecutive ones as a range: ``4 en 6 t/m 9 februari``."""

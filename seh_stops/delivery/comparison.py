@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from html import escape
 from pathlib import Path
 
 import duckdb
@@ -260,24 +259,6 @@ def comparison_table(rows: Sequence[ComparisonRow]) -> str:
 
     title = f"SEH-stops per ROAZ-regio, eigen afspraak en referentiedefinitie, {rows[0].maand}"
     return "\n".join([title, "", render(header), *(render(line) for line in body)])
-
-
-def comparison_html(rows: Sequence[ComparisonRow], definition: ReferenceDefinition | None) -> str:
-    """The report's second table, with its explanation above it."""
-    head = "".join(f'<th scope="col">{escape(r.roaz_regio)}</th>' for r in rows)
-    body = []
-    for index, (label, value) in enumerate(LINES):
-        css = ' class="referentie"' if index % 2 == 0 and index > 0 else ""
-        cells = "".join(
-            f'<td class="{escape(r.registratiestatus)}">{escape(value(r))}</td>' for r in rows
-        )
-        body.append(f'<tr{css}><th scope="row">{escape(label)}</th>{cells}</tr>')
-    return (
-        "<h2>Vergelijkbare cijfers: eigen afspraak en referentiedefinitie</h2>"
-        f'<p class="toelichting">{escape(explanation(definition))}</p>'
-        f'<table class="vergelijking"><thead><tr><th></th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
 
 
 def month_comparison(warehouse: Path, month: str) -> list[ComparisonRow]:

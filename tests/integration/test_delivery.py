@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -27,6 +28,7 @@ from tests.deliveries import (
 )
 from tests.integration.test_january_2023 import APPENDIX, NOT_REGISTERING
 
+CHROMIUM = Path("/usr/bin/chromium")
 MANIFEST_KEYS = ["maand", "revisie", "gegenereerd_op", "exportdagen", "bestanden"]
 
 
@@ -90,6 +92,51 @@ def test_the_companions_show_the_table_status_and_normalised_figures(january):
     data = list(workbook["Gegevens"].iter_rows(values_only=True))
     assert data[1][:7] == ("2023-01", "Noord", "volledig", 9, 155, 16485, 1)
     assert data[-1][:7] == ("2023-01", "Limburg", "niet_geregistreerd", 6, None, None, 1)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+def test_the_report_reads_in_chromium_offline_with_its_chart_and_text_alternative(january):
+    from playwright.sync_api import sync_playwright
+
+    refused: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1080, "height": 1100})
+
+        def route(request_route) -> None:
+            if request_route.request.url.startswith("file://"):
+                request_route.continue_()
+            else:
+                refused.append(request_route.request.url)
+                request_route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.goto((january / "seh_stops_2023-01.html").as_uri(), wait_until="load")
+        table = page.locator("table").first
+        regions = table.locator("thead th[scope=col]").all_inner_texts()
+        stops = table.locator("tr", has=page.locator("th", has_text="Aantal stops")).first
+        shown_stops = stops.locator("td").all_inner_texts()
+        chart = page.get_by_role("img", name="Verloop over twaalf maanden, feb '22 t/m jan '23")
+        chart_box = chart.bounding_box()
+        description = chart.get_attribute("aria-describedby")
+        described = page.locator(f"[id='{description}']").text_content()
+        points = page.locator("svg g[id^=verloop-punt] > title").all_text_contents()
+        hidden = page.locator(".alleen-voorlezen").bounding_box()
+        browser.close()
+
+    assert refused == []
+    rows = [
+        line.split(";") for line in (january / "seh_stops_2023-01.csv").read_text().splitlines()
+    ]
+    assert regions == [row[1] for row in rows[1:]]
+    assert shown_stops == [row[4] or "-" for row in rows[1:]]
+    assert chart_box["width"] > 900 and chart_box["height"] > 250
+    assert "Geen cijfers in deze twaalf maanden: Euregio, Brabant, Limburg." in described
+    # a point per region and month with figures in either panel, each saying what it is
+    assert "Noord, jan '23: 155" in points and "Noord, jan '23: 16485" in points
+    assert not any(point.startswith("Euregio") for point in points)
+    assert hidden["width"] <= 1 and hidden["height"] <= 1  # for screen readers only
 
 
 def test_a_rerun_with_no_new_data_makes_no_revision(january):

@@ -7,14 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from seh_stops.delivery.chart import _segments, month_label, twelve_month_chart
 from seh_stops.delivery.due import due_status, grace_days, month_days, twelve_months
 from seh_stops.delivery.folders import RevisionExists, latest_revision, write_folder
 from seh_stops.delivery.mail import delivery_recipients, revision_mail
 from seh_stops.delivery.month_figures import RegionMonth
-from seh_stops.delivery.report_page import explanation
+from seh_stops.delivery.report_page import ReportContext, chart_series, explanation, report_html
 from seh_stops.delivery.table import changes, delivery_csv
-from seh_stops.dutch import day_list
+from seh_stops.dutch import day_list, month_label
 
 
 def days(first: date, last: date) -> list[date]:
@@ -120,17 +119,47 @@ def test_a_failed_write_leaves_no_folder(tmp_path):
     assert list((tmp_path / "2023-01").iterdir()) == []
 
 
+def report_context(**changes) -> ReportContext:
+    rows = [row("Oost", "gedeeltelijk", 14, 1389), row("Euregio", "niet_geregistreerd", None, None)]
+    history = [
+        RegionMonth("2022-02", "Oost", "volledig", 6, 9, 900),
+        RegionMonth("2022-12", "Oost", "niet_geregistreerd", 6, None, None),
+        *rows,
+    ]
+    fields = {
+        "month": "2023-01",
+        "rows": rows,
+        "title_suffix": "revisie 1",
+        "preliminary": False,
+        "generated_on": "2023-02-04T06:15:00+01:00",
+        "first_export_day": date(2023, 1, 1),
+        "last_export_day": date(2023, 2, 3),
+        "missing_days": [],
+        "history": history,
+    }
+    return ReportContext(**(fields | changes))
+
+
 def test_the_chart_breaks_lines_where_a_region_has_no_figures():
-    assert _segments([1, 2, None, 4]) == [[(0, 1), (1, 2)], [(3, 4)]]
     assert month_label("2023-01") == "jan '23"
-    months = twelve_months("2023-01")
-    svg = twelve_month_chart(
-        months,
-        {"Oost": [None] * 11 + [14], "Euregio": [None] * 12},
-        {"Oost": [None] * 11 + [1389], "Euregio": [None] * 12},
-        {"Oost": [False] * 12, "Euregio": [False] * 12},
-    )
-    assert svg.startswith("<svg") and ">Oost<" in svg and "Euregio" not in svg
+    labels, (stops, minutes), partial = chart_series(report_context())
+    assert labels[0] == "feb '22" and labels[-1] == "jan '23" and len(labels) == 12
+    assert stops.series["Oost"] == [9, *[None] * 10, 14]  # not held, niet_geregistreerd: gaps
+    assert minutes.series["Oost"][0] == 900 and minutes.series["Euregio"] == [None] * 12
+    assert partial["Oost"] == [*[False] * 11, True]
+    html = report_html(report_context())
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    assert ">Oost<" in chart and ">Euregio<" not in chart  # the legend: regions with figures
+    assert "Geen cijfers in deze twaalf maanden: Euregio." in chart  # the text alternative
+
+
+def test_the_report_is_the_same_bytes_for_the_same_context_and_escapes_what_it_shows():
+    assert report_html(report_context()) == report_html(report_context())
+    rows = [row("Oost & <Zuid>", "volledig", 14, 1389)]
+    html = report_html(report_context(rows=rows, history=rows, title_suffix="revisie <2>"))
+    assert '<th scope="col">Oost &amp; &lt;Zuid&gt;</th>' in html
+    assert "(revisie &lt;2&gt;)</title>" in html and "<Zuid>" not in html
+    assert "Alle regio's registreerden de hele maand volledig." in html
 
 
 def test_explanations_say_why_a_region_is_not_volledig():
