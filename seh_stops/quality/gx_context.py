@@ -50,6 +50,9 @@ def load_context(context_dir: Path = CONTEXT_DIR, data_dir: Path | None = None) 
     current data dir)."""
     import great_expectations as gx
 
+    from seh_stops.quality.data_docs import share_compiled_templates
+
+    share_compiled_templates()  # Data Docs builds after the first in a process reuse them
     return gx.get_context(
         mode="file",
         context_root_dir=str(context_dir),
