@@ -9,7 +9,8 @@ once, then measures in separate processes, each with its wall time and peak memo
                benchmark fails loudly when the region x month tables differ
   d. nightly   `seh-stops run --from D --to D` for the next export day D on top of b's history
 
-and once, at Dutch scale, the start-up cost: a backfill of a single export day. It prints a
+and once, at Dutch scale, the start-up cost: a backfill of a single export day, with where its
+time goes phase by phase (breakdown.py). It prints a
 markdown table with the ratios b/a, c/b and d(10y)/d(1y), and writes it with the raw numbers
 to the work dir. With ``--baseline REF`` it also measures b, d and the start-up cost of a git
 ref (``trees.py``), interleaved with the working tree's on the same files, and prints the
