@@ -46,6 +46,7 @@ def main() -> None:
     args.log.parent.mkdir(parents=True, exist_ok=True)
     with args.log.open("w", encoding="utf-8", buffering=1) as log:  # line by line: watchable
         started = time.perf_counter()
+        started_at = time.time()  # the epoch, to lay the command's own event times beside it
         # each output line is stamped with the seconds since the start: the log then shows
         # where the time went (verification, ingestion, dbt build)
         with subprocess.Popen(
@@ -72,6 +73,7 @@ def main() -> None:
                 # shared machine, so better for comparing runs of the same code
                 "cpu_seconds": usage.ru_utime + usage.ru_stime,
                 "returncode": returncode,
+                "started_at": started_at,
             }
         )
     )

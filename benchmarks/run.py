@@ -9,7 +9,8 @@ once, then measures in separate processes, each with its wall time and peak memo
                benchmark fails loudly when the region x month tables differ
   d. nightly   `seh-stops run --from D --to D` for the next export day D on top of b's history
 
-and once, at Dutch scale, the start-up cost: a backfill of a single export day. It prints a
+and once, at Dutch scale, the start-up cost: a backfill of a single export day, with where its
+time goes phase by phase (breakdown.py). It prints a
 markdown table with the ratios b/a, c/b and d(10y)/d(1y), and writes it with the raw numbers
 to the work dir. With ``--baseline REF`` it also measures b, d and the start-up cost of a git
 ref (``trees.py``), interleaved with the working tree's on the same files, and prints the
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarks import breakdown
 from benchmarks.agreement import check_agreement, pipeline_table
 from benchmarks.trees import WORKING_TREE, Tree, baseline_tree
 from seh_stops.lpz.contract import DATA_FILES
@@ -77,6 +79,7 @@ class Measurement:
     peak_rss_mib: float
     cpu_seconds: float = 0.0
     out_of_memory_gib: float | None = None  # hit this cap (MemoryError) and did not finish
+    started_at: float = 0.0  # the epoch at the start (benchmarks.breakdown lines events up)
 
 
 @dataclass
@@ -126,7 +129,12 @@ def measure(
     if result["returncode"] != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise BenchmarkFailed(f"{' '.join(command[:3])} failed, see {log}:\n{tail}")
-    return Measurement(result["seconds"], result["peak_rss_mib"], result["cpu_seconds"])
+    return Measurement(
+        result["seconds"],
+        result["peak_rss_mib"],
+        result["cpu_seconds"],
+        started_at=result["started_at"],
+    )
 
 
 # How running out of the address-space cap shows in Python, numpy, pandas' C parser (its read
@@ -262,8 +270,11 @@ def run_size(
     return result
 
 
-def startup_cost(work: Path, env: dict[str, str], tree: Tree = WORKING_TREE) -> Measurement:
-    """A backfill of one export day on a fresh data dir: the pipeline's fixed cost."""
+def startup_cost(
+    work: Path, env: dict[str, str], tree: Tree = WORKING_TREE
+) -> tuple[Measurement, list[breakdown.Phase]]:
+    """A backfill of one export day on a fresh data dir: the pipeline's fixed cost, and where
+    it went (benchmarks.breakdown)."""
     folder = work / "startup"
     exports = folder / "exports"
     day = LAST_HISTORY_DAY.isoformat()
@@ -275,11 +286,14 @@ def startup_cost(work: Path, env: dict[str, str], tree: Tree = WORKING_TREE) -> 
         )
     data = folder / f"data-{tree.slug}"
     shutil.rmtree(data, ignore_errors=True)
-    return measure(
+    log = folder / f"pipeline-{tree.slug}.log"
+    measured = measure(
         [tree.seh_stops, "run", "--data-dir", str(data), "--source", str(exports)],
-        folder / f"pipeline-{tree.slug}.log",
+        log,
         tree.env(env),
     )
+    parts = breakdown.phases(data / "dagster_home", log, measured.started_at, measured.seconds)
+    return measured, parts
 
 
 def cell(m: Measurement | None) -> str:
@@ -428,16 +442,23 @@ def main() -> None:
 
     baseline = baseline_tree(args.baseline, work, progress) if args.baseline else None
     startup = base_startup = None
+    parts: dict[str, list[breakdown.Phase]] = {}
     if not args.no_startup:
         if baseline:  # the baseline first here, the working tree first in the next step
-            base_startup = startup_cost(work, env, baseline)
+            base_startup, parts[baseline.label] = startup_cost(work, env, baseline)
             progress(f"start-up: {cell(base_startup)} ({baseline.label})")
-        startup = startup_cost(work, env)
+        startup, parts[WORKING_TREE.label] = startup_cost(work, env)
         progress(f"start-up: {cell(startup)}")
     results = [run_size(size, work, env, progress, baseline) for size in sizes]
     table = markdown(results, startup, machine_description())
     if baseline:
         table += "\n" + comparison(results, startup, base_startup, baseline.label)
+    for label, tree in (("working tree", WORKING_TREE), ("baseline", baseline)):
+        if tree and tree.label in parts:
+            imports = breakdown.import_seconds(str(tree.bin / "python"), tree.root)
+            table += f"\nWhere the start-up cost goes ({label}):\n\n" + breakdown.markdown(
+                parts[tree.label], imports
+            )
     (work / "results.md").write_text(table, encoding="utf-8")
     (work / "results.json").write_text(
         json.dumps(
@@ -445,6 +466,10 @@ def main() -> None:
                 "startup": asdict(startup) if startup else None,
                 "baseline": args.baseline,
                 "baseline_startup": asdict(base_startup) if base_startup else None,
+                "startup_breakdown": {
+                    label: [asdict(part) for part in tree_parts]
+                    for label, tree_parts in parts.items()
+                },
                 "sizes": [asdict(r) for r in results],
             },
             indent=2,

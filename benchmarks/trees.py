@@ -60,6 +60,7 @@ def baseline_tree(ref: str, work: Path, progress) -> Tree:
             [".venv/bin/python", "-m", _gx_setup_module(root)],
         ):
             subprocess.run(command, cwd=root, env=env, check=True, capture_output=True)
+        _copy_data_docs_assets(root)
         subprocess.run(
             ["../.venv/bin/dbt", "parse", "--profiles-dir", ".", "--quiet"],
             cwd=root / "dbt_project",
@@ -69,6 +70,15 @@ def baseline_tree(ref: str, work: Path, progress) -> Tree:
         )
         ready.write_text(commit + "\n")
     return Tree(f"baseline {ref}", f"base-{commit[:8]}", root)
+
+
+def _copy_data_docs_assets(root: Path) -> None:
+    """The Data Docs' scripts and styles that ``make setup`` fetched for the working tree
+    (uncommitted, pinned by hash): without them the baseline's GX checks refuse to write
+    pages."""
+    assets = Path("expectations") / "uncommitted" / "data_docs_assets"
+    if (REPO_ROOT / assets).is_dir() and not (root / assets).exists():
+        shutil.copytree(REPO_ROOT / assets, root / assets)
 
 
 def _gx_setup_module(root: Path) -> str:

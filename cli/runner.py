@@ -20,11 +20,13 @@ from dagster import (
     DagsterRunStatus,
     Definitions,
     ExecuteInProcessResult,
+    JobDefinition,
 )
 
 from cli.orphaned_runs import fail_orphaned_runs
 from cli.preflight import UsageError
 from orchestration.assets.ingestion import verify_days
+from orchestration.partitions import one_planned_event_per_range
 from orchestration.resources.export_source import allow_operator_source
 from orchestration.resources.export_source import run_config as export_source_run_config
 from seh_stops import settings
@@ -140,19 +142,10 @@ def run_pipeline(
         ingest = defs.resolve_job_def("ingest_export_days")
         for block in contiguous_blocks([export_day.day for export_day in verified]):
             progress(f"Loading export days {block[0]} .. {block[-1]} ({len(block)} days) ...")
-            result = ingest.execute_in_process(
-                run_config={
-                    **QUIET_RUN_CONFIG,
-                    # the location only: the token and CA bundle come from the environment
-                    "resources": {"export_source": export_source_run_config(source_location)},
-                },
-                instance=dagster_instance,
-                tags={
-                    "dagster/asset_partition_range_start": block[0].isoformat(),
-                    "dagster/asset_partition_range_end": block[-1].isoformat(),
-                },
-                raise_on_error=False,
-            )
+            # a range is planned with one event, not one per day; a single day (a night) keeps
+            # its per-partition event, so its partition shows as failed when its run fails
+            with one_planned_event_per_range(len(block) > 1):
+                result = _ingest(ingest, source_location, block, dagster_instance)
             _record(summary, result, "ingestion")
             summary.days_loaded.extend(block)
         log_path = settings.data_dir() / "logs" / "dbt_build.log"
@@ -171,6 +164,25 @@ def run_pipeline(
         _record(summary, result, "transform (inventory, dbt build, alerts)")
     summary.quarantined, summary.kept_with_finding = quarantine_of(summary.days_loaded)
     return summary
+
+
+def _ingest(
+    ingest: JobDefinition, source_location: str, block: list[date], dagster_instance
+) -> ExecuteInProcessResult:
+    """One ingestion run for the contiguous range ``block``."""
+    return ingest.execute_in_process(
+        run_config={
+            **QUIET_RUN_CONFIG,
+            # the location only: the token and CA bundle come from the environment
+            "resources": {"export_source": export_source_run_config(source_location)},
+        },
+        instance=dagster_instance,
+        tags={
+            "dagster/asset_partition_range_start": block[0].isoformat(),
+            "dagster/asset_partition_range_end": block[-1].isoformat(),
+        },
+        raise_on_error=False,
+    )
 
 
 def quarantine_of(days: list[date]) -> tuple[dict[str, int], int]:

@@ -15,6 +15,7 @@ from orchestration.partitions import export_days
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from seh_stops import settings
 from seh_stops.batching import consecutive_batches
+from seh_stops.days import day_ranges
 from seh_stops.lpz.contract import DATA_FILES
 from seh_stops.lpz.export_day import (
     ExportDayNotLoadable,
@@ -107,6 +108,9 @@ class _LoadLog:
 
     def loaded(self, result: LoadResult) -> None:
         self.results.append(result)
+        # each day's materialization holds that day's figures; the range's event metadata
+        # (MaterializeResult) is only a small summary, copied into every day's event
+        self.context.add_asset_metadata(day_metadata(result), partition_key=result.day)
         if not self.by_month or _noteworthy(result):
             self.context.log.info(_describe(result))
         if not self.by_month:
@@ -166,10 +170,16 @@ def _verify_again(source, summary: ExportDaySummary) -> LoadableExportDay:
 
 
 def load_metadata(results: list[LoadResult]) -> dict[str, object]:
-    """What the UI shows after a load: outcomes, and rows loaded and quarantined per file."""
+    """The range's summary, in every day's materialization beside the day's own figures
+    (:func:`day_metadata`): how many days, their span and outcomes, and rows per file.
+
+    Small on purpose: Dagster copies it into the event of every partition of the range, so a
+    table of every day here would make a backfill's events grow with the square of its days.
+    """
     metadata: dict[str, object] = {
-        "export_days": len(results),
-        "outcomes": MetadataValue.json(
+        "range/export_days": len(results),
+        "range/days": day_ranges([date.fromisoformat(r.day) for r in results]) or "none",
+        "range/outcomes": MetadataValue.json(
             {
                 outcome: sum(r.outcome.value == outcome for r in results)
                 for outcome in ("loaded", "replaced", "unchanged", "stale")
@@ -178,9 +188,23 @@ def load_metadata(results: list[LoadResult]) -> dict[str, object]:
     }
     for name, (rows, quarantined) in _file_totals(results).items():
         stem = name.removesuffix(".csv")
-        metadata[f"rows_loaded/{stem}"] = rows
-        metadata[f"rows_quarantined/{stem}"] = quarantined
-    metadata["per_day"] = MetadataValue.md(_per_day_table(results))
+        metadata[f"range/rows_loaded/{stem}"] = rows
+        metadata[f"range/rows_quarantined/{stem}"] = quarantined
+    return metadata
+
+
+def day_metadata(result: LoadResult) -> dict[str, object]:
+    """One export day's own figures in its partition's materialization: what happened to the
+    version (loaded, replaced, unchanged, stale), which version is current, rows per file."""
+    metadata: dict[str, object] = {
+        "outcome": result.outcome.value,
+        "version_id": result.version_id,
+        "current_version_id": result.current_version_id or result.version_id,
+    }
+    for name in DATA_FILES:
+        stem = name.removesuffix(".csv")
+        metadata[f"rows_loaded/{stem}"] = result.rows.get(name, 0)
+        metadata[f"rows_quarantined/{stem}"] = result.quarantined.get(name, 0)
     return metadata
 
 
@@ -223,17 +247,3 @@ def _file_totals(results: list[LoadResult]) -> dict[str, tuple[int, int]]:
         )
         for name in DATA_FILES
     }
-
-
-def _per_day_table(results: list[LoadResult]) -> str:
-    lines = [
-        "| export day | outcome | locaties rows | mutaties rows | quarantined |",
-        "|---|---|---|---|---|",
-    ]
-    for r in results:
-        quarantined = sum(r.quarantined.values())
-        lines.append(
-            f"| {r.day} | {r.outcome.value} | {r.rows.get(DATA_FILES[0], '')} | "
-            f"{r.rows.get(DATA_FILES[1], '')} | {quarantined} |"
-        )
-    return "\n".join(lines)

@@ -37,7 +37,13 @@ from orchestration.resources import WarehouseResource
 from seh_stops.days import day_ranges
 from seh_stops.processes import process_exists
 from seh_stops.quality import frames
-from seh_stops.quality.gx_context import data_docs_index_url, load_context, run_checkpoint
+from seh_stops.quality.gx_context import (
+    Validated,
+    build_data_docs,
+    data_docs_index_url,
+    load_context,
+    validate,
+)
 from seh_stops.quality.outcomes import SuiteOutcome, describe_outcomes, merge_outcomes
 from seh_stops.quality.scale import by_scale
 from seh_stops.quality.thresholds import thresholds
@@ -78,15 +84,19 @@ def lpz_export_day_expectations(
         days = checked_days(context, con)
         chunks = frames.chunk_days(days, frames.raw_row_counts(con, days), RAW_ROWS_PER_CHUNK)
     gx_context = load_context()
-    parts: dict[str, list[SuiteOutcome]] = {suite: [] for suite in RAW_SUITES}
+    validated: list[Validated] = []
     for chunk in chunks:
         with warehouse.read_connection() as con:
             frames_by_suite = {
                 suite: frames.raw_frame(con, table, chunk) for suite, table in RAW_SUITES.items()
             }
         for suite, frame in frames_by_suite.items():
-            parts[suite].append(run_checkpoint(suite, frame, gx_context))
+            validated.append(validate(suite, frame, gx_context))
         del frames_by_suite  # one chunk in memory at a time
+    # the Data Docs pages of every chunk and suite, and the site's index, in one build
+    parts: dict[str, list[SuiteOutcome]] = {suite: [] for suite in RAW_SUITES}
+    for outcome in build_data_docs(gx_context, validated):
+        parts[outcome.suite].append(outcome)
     outcomes = [merge_outcomes(suite_parts) for suite_parts in parts.values()]
     limits = thresholds()
     return gx_check_result(
@@ -132,7 +142,8 @@ def _mart_check(model: str, read: FrameReader, what: str) -> AssetChecksDefiniti
     )
     def _check(warehouse: WarehouseResource) -> AssetCheckResult:
         gx_context = load_context()
-        parts = [run_checkpoint(model, frame, gx_context) for frame in read(warehouse)]
+        validated = [validate(model, frame, gx_context) for frame in read(warehouse)]
+        parts = build_data_docs(gx_context, validated)  # one build for every chunk
         return gx_check_result([merge_outcomes(parts)], {"chunks": len(parts)})
 
     return _check

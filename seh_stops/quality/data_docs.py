@@ -22,6 +22,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import jinja2
 from great_expectations.data_context.store import TupleFilesystemStoreBackend
 
 from seh_stops.quality import data_docs_assets
@@ -168,3 +169,63 @@ class OfflineSiteBackend(TupleFilesystemStoreBackend):
         page = site_root / relative
         _write_atomically(page, offline_html(html, len(relative.parts) - 1).encode("utf-8"))
         return str(page)
+
+
+class _ProcessTemplateCache(jinja2.BytecodeCache):
+    """GX's page templates, compiled once per process.
+
+    Every GX view makes a new jinja ``Environment``, so every Data Docs build compiled the
+    same hundred templates again: most of a build's time (docs/performance.md). Jinja keys a
+    compiled template by its name and checks it against the checksum of its source, so a
+    changed template compiles again. The compiled code depends on the environment's settings
+    too, which jinja does not key on: they are part of the key here, and GX builds every
+    environment alike (one place, ``DefaultJinjaView.__init__``).
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[tuple, bytes] = {}
+
+    @staticmethod
+    def _key(bucket: jinja2.bccache.Bucket) -> tuple:
+        env = bucket.environment
+        settings = (
+            tuple(sorted(env.extensions)),
+            env.block_start_string,
+            env.variable_start_string,
+            env.comment_start_string,
+            env.line_statement_prefix,
+            env.trim_blocks,
+            env.lstrip_blocks,
+            env.newline_sequence,
+            env.keep_trailing_newline,
+            env.optimized,
+            getattr(env.autoescape, "__qualname__", repr(env.autoescape)),
+        )
+        return (bucket.key, bucket.checksum, settings)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._compiled.get(self._key(bucket))
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[self._key(bucket)] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _ProcessTemplateCache()
+
+
+def share_compiled_templates() -> None:
+    """Give every GX view of this process the one template cache (idempotent)."""
+    from great_expectations.render.view.view import DefaultJinjaView
+
+    if getattr(DefaultJinjaView, "_seh_stops_template_cache", False):
+        return
+    make_environment = DefaultJinjaView.__init__
+
+    def __init__(self, *args, **kwargs) -> None:
+        make_environment(self, *args, **kwargs)
+        self.env.bytecode_cache = _TEMPLATE_CACHE
+
+    DefaultJinjaView.__init__ = __init__
+    DefaultJinjaView._seh_stops_template_cache = True

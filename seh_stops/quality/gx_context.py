@@ -12,8 +12,10 @@ check that runs pays for it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -34,11 +36,23 @@ class GxContextNotSetUp(RuntimeError):
     """The committed GX context lacks a checkpoint; the setup step has not been run."""
 
 
+@dataclass(frozen=True)
+class Validated:
+    """A stored validation result whose Data Docs page is not built yet."""
+
+    identifier: Any  # GX's ValidationResultIdentifier
+    suite: Any  # GX's ExpectationSuiteIdentifier
+    outcome: SuiteOutcome
+
+
 def load_context(context_dir: Path = CONTEXT_DIR, data_dir: Path | None = None) -> FileDataContext:
     """The committed file context, with its output stores in ``data_dir`` (default: the
     current data dir)."""
     import great_expectations as gx
 
+    from seh_stops.quality.data_docs import share_compiled_templates
+
+    share_compiled_templates()  # Data Docs builds after the first in a process reuse them
     return gx.get_context(
         mode="file",
         context_root_dir=str(context_dir),
@@ -50,9 +64,27 @@ def run_checkpoint(
     name: str, frame: pd.DataFrame, context: FileDataContext | None = None
 ) -> SuiteOutcome:
     """Run checkpoint ``name`` on ``frame``, build its Data Docs page and summarise it."""
+    context = context or load_context()
+    (outcome,) = build_data_docs(context, [validate(name, frame, context)])
+    return outcome
+
+
+def validate(name: str, frame: pd.DataFrame, context: FileDataContext) -> Validated:
+    """Run checkpoint ``name``'s validation on ``frame`` and store its result, without its
+    Data Docs action: a check that validates several frames (suites, chunks) builds the
+    pages of all of them at once afterwards (:func:`build_data_docs`).
+
+    GX's checkpoint builds the site after every validation, and the site's index reads every
+    stored result again each time (docs/performance.md); the validation itself is the
+    checkpoint's own (its validation definition, result format and id).
+    """
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
     from great_expectations.exceptions import DataContextError
 
-    context = context or load_context()
     try:
         checkpoint = context.checkpoints.get(name)
     except DataContextError as error:
@@ -61,11 +93,36 @@ def run_checkpoint(
             "`python -m seh_stops.quality.gx_setup` (part of `make setup`) and commit "
             "the files it writes"
         ) from error
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
-    ((identifier, validation),) = result.run_results.items()
-    urls = context.get_docs_sites_urls(resource_identifier=identifier, site_name=DATA_DOCS_SITE)
-    url = urls[0]["site_url"] if urls else None
-    return summarise(name, validation.to_json_dict(), frame, url)
+    (definition,) = checkpoint.validation_definitions
+    run_id = RunIdentifier(run_time=datetime.now(UTC))
+    validation = definition.run(
+        checkpoint_id=checkpoint.id,
+        batch_parameters={"dataframe": frame},
+        result_format=checkpoint.result_format,
+        run_id=run_id,
+    )
+    suite = ExpectationSuiteIdentifier(name=definition.suite.name)
+    identifier = ValidationResultIdentifier(
+        expectation_suite_identifier=suite, run_id=run_id, batch_identifier=validation.batch_id
+    )
+    return Validated(identifier, suite, summarise(name, validation.to_json_dict(), frame, None))
+
+
+def build_data_docs(context: FileDataContext, validated: list[Validated]) -> list[SuiteOutcome]:
+    """Build the Data Docs pages of ``validated`` (and their suites) and the site's index,
+    once; return the outcomes with the URL of their validation page."""
+    if not validated:
+        return []
+    identifiers = [item.identifier for item in validated]
+    suites = list({item.suite.to_tuple(): item.suite for item in validated}.values())
+    context.build_data_docs(site_names=[DATA_DOCS_SITE], resource_identifiers=identifiers + suites)
+    outcomes = []
+    for item in validated:
+        urls = context.get_docs_sites_urls(
+            resource_identifier=item.identifier, site_name=DATA_DOCS_SITE
+        )
+        outcomes.append(replace(item.outcome, data_docs_url=urls[0]["site_url"] if urls else None))
+    return outcomes
 
 
 def data_docs_index_url() -> str:
