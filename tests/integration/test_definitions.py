@@ -75,6 +75,7 @@ EXPECTED_GROUPS = {
     "int_regio_registratie_dagen": "registratie",
     "int_regio_registratiestatus": "registratie",
     "int_stop_gelijktijdig_maand": "vergelijking",
+    "int_regio_periode_cijfers": "cijfers",
     "int_bevindingen_regio_maand": "bevindingen",
     "int_bevindingen_exportdagen": "bevindingen",
     "int_bevindingen_records": "bevindingen",
@@ -83,6 +84,7 @@ EXPECTED_GROUPS = {
     "fct_stop_episodes": "marts",
     "agg_seh_stops_regio_maand": "marts",
     "agg_seh_stops_vergelijking_maand": "marts",
+    "agg_seh_stops_regio_kwartaal": "marts",
     "dq_quarantaine": "marts",
     "dq_bevindingen": "marts",
 }
