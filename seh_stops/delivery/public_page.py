@@ -21,7 +21,7 @@ from seh_stops.delivery.due import eight_quarters, quarter_months, year_earlier
 from seh_stops.delivery.quarter_figures import RegionQuarter
 from seh_stops.dutch import MONTH_NAMES
 from seh_stops.rendering.charts import Panel, region_chart
-from seh_stops.rendering.templates import render_page
+from seh_stops.rendering.templates import decimal_nl, figure, render_page
 
 TEMPLATE = "public_quarter.html.j2"
 QUARTER_NAMES = ("eerste", "tweede", "derde", "vierde")
@@ -93,12 +93,7 @@ def explanation(row: RegionQuarter, quarter: str) -> str | None:
 
 
 def _lines(rows: Sequence[RegionQuarter], with_reference: bool = True) -> list[TableLine]:
-    def whole(value: int | None) -> str:
-        return "-" if value is None else str(value)
-
-    def decimal(value) -> str:
-        return "-" if value is None else f"{value:.2f}".replace(".", ",")
-
+    whole, decimal = figure, decimal_nl  # the rendering foundation's forms: "-" for no figure
     lines = [
         TableLine(
             "Registratiestatus",
