@@ -18,6 +18,7 @@ from typing import NoReturn
 USAGE_EXIT = 2  # the command line is wrong (argparse's own code); 1: the command failed
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-\d{2}")
+_QUARTER = re.compile(r"\d{4}-[Qq]\d")
 COMMON_OPTIONS = ("--data-dir", "--debug")
 
 
@@ -82,6 +83,23 @@ def month(text: str) -> str:
     if not 1 <= int(text[5:]) <= 12:
         raise argparse.ArgumentTypeError(
             f"{text!r} has no month {text[5:]}: give the month as YYYY-MM with MM from 01 to 12"
+        )
+    return text
+
+
+def quarter(text: str) -> str:
+    """A calendar quarter written YYYY-QN with N from 1 to 4 (``2023-Q1``)."""
+    if not _QUARTER.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a quarter of the form YYYY-QN (for example 2023-Q1)"
+        )
+    if text[5] != "Q":
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write the quarter with a capital Q, as {text[:5]}Q{text[6]}"
+        )
+    if not 1 <= int(text[6]) <= 4:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} has no quarter {text[6]}: give the quarter as YYYY-QN with N from 1 to 4"
         )
     return text
 

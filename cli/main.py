@@ -7,8 +7,8 @@ command line, 1 for a data dir that lacks a first step), and library errors, tur
 line here at the edge (exit 1).
 
 ``tests/unit/test_cli.py`` runs every command with the mistakes a user is likely to make. A new
-command or option (``compare``, ``publish``, ``report --quarter``) joins that table when it
-lands: the test fails for a command the table does not list.
+command or option joins that table when it lands: the test fails for a command or an option
+the table does not list.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ import warnings
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from cli import arguments, preflight
 from cli.compare import add_compare_command
 from cli.preflight import UsageError
+from cli.publish import add_publish_command, run_delivery
 from seh_stops import settings
 
 DEMO_FIRST_DAY = date(2022, 12, 31)
@@ -141,17 +140,23 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report",
         parents=[common],
-        help="print a month's table per ROAZ region",
-        description="Print the monthly table per ROAZ region from the warehouse.",
+        help="print a month's or a quarter's table per ROAZ region",
+        description="Print the monthly or the quarterly table per ROAZ region from the warehouse.",
     )
-    report.add_argument("--month", required=True, type=arguments.month, help="the month, YYYY-MM")
+    period = report.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", type=arguments.month, help="the month, YYYY-MM")
+    period.add_argument(
+        "--quarter", type=arguments.quarter, help="the quarter, YYYY-QN (specification, 10)"
+    )
     report.add_argument(
         "--format",
         choices=("table", "csv"),
         default="table",
-        help="table: like the LNAZ appendix, as computed now; csv: the section-7 CSV of the "
-        "latest delivered revision, or the table computed now as revisie 1 when the month "
-        "was never delivered",
+        help="table: like the LNAZ appendix, as computed now; csv: for a month the section-7 "
+        "CSV of the latest delivered revision, or the table computed now as revisie 1 when "
+        "the month was never delivered; for a quarter the section-10 CSV of the figures "
+        "computed now, numbered as the publication holds them (the latest revision's number, "
+        "the next when the figures changed, 1 when never published)",
     )
     report.set_defaults(handler=_report)
 
@@ -171,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     deliver.set_defaults(handler=_deliver)
     add_compare_command(commands, common)
+    add_publish_command(commands, common)
 
     demo = commands.add_parser(
         "demo",
@@ -238,6 +244,8 @@ def _report(args: argparse.Namespace) -> int:
     from seh_stops.delivery.folders import delivery_root
     from seh_stops.delivery.month_figures import appendix_table, month_csv, read_month
 
+    if getattr(args, "quarter", None):
+        return _report_quarter(args)
     preflight.require_marts()
     if args.format == "csv":
         sys.stdout.write(month_csv(settings.warehouse_path(), args.month, delivery_root()))
@@ -246,42 +254,31 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_quarter(args: argparse.Namespace) -> int:
+    from seh_stops.delivery.folders import publication_root
+    from seh_stops.delivery.publish import current_quarter_csv
+    from seh_stops.delivery.quarter_figures import quarter_table, query_quarter
+    from seh_stops.warehouse import open_read_only
+
+    preflight.require_marts(preflight.QUARTER_MART_TABLE)
+    con = open_read_only(settings.warehouse_path())
+    try:
+        if args.format == "csv":
+            sys.stdout.write(current_quarter_csv(con, args.quarter, publication_root()))
+        else:
+            print(quarter_table(query_quarter(con, args.quarter)))
+    finally:
+        con.close()
+    return 0
+
+
 def _deliver(args: argparse.Namespace) -> int:
     from orchestration.assets.delivery import delivery_months
 
     preflight.check_delivery_month(args.month, delivery_months.get_partition_keys())
     preflight.require_marts()  # before any run: a run would fail inside its step
-    from cli.runner import _definitions, instance
-
-    job = _definitions().resolve_job_def("deliver_month")
-    config = {"voorlopig": args.preliminary}
-    with instance() as dagster_instance:
-        result = job.execute_in_process(
-            run_config={
-                # the one step's failure is this command's one line (below), not two
-                "loggers": {"progress": {"config": {"step_failures": False}}},
-                "ops": {"ministry_delivery": {"config": config}},
-            },
-            partition_key=args.month,
-            instance=dagster_instance,
-            raise_on_error=False,
-        )
-    if not result.success:
-        raise RuntimeError(_failure_description(result))
-    [event] = result.get_asset_materialization_events()
-    metadata = event.materialization.metadata
-    _progress(metadata["uitkomst"].value)
-    print(Path(url2pathname(urlparse(metadata["map"].value).path)))
+    print(run_delivery("deliver_month", "ministry_delivery", args.month, args.preliminary))
     return 0
-
-
-def _failure_description(result) -> str:
-    """The reason a Dagster run failed, as the asset put it (a Failure's description), or
-    the exception the step raised (not Dagster's wrapper around it)."""
-    from orchestration.run_failures import first_step_failure
-
-    reason = first_step_failure(result.all_events)
-    return reason or f"run {result.run_id} failed; see it in the Dagster UI"
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -295,7 +292,7 @@ def _demo(args: argparse.Namespace) -> int:
     args.source, args.first, args.last = str(exports), None, None
     status = _run(args)
     print()
-    args.month, args.format = DEMO_MONTH, "table"
+    args.month, args.quarter, args.format = DEMO_MONTH, None, "table"
     return _report(args) or status
 
 

@@ -22,6 +22,7 @@ from seh_stops.lpz.source import ARCHIVE_PREFIX
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 _FOLDER_OF_DAYS = "the folder that holds the YYYY-MM-DD export-day folders"
 MART_TABLE = "marts.agg_seh_stops_regio_maand"
+QUARTER_MART_TABLE = "marts.agg_seh_stops_regio_kwartaal"
 
 
 class UsageError(ValueError):
@@ -143,7 +144,7 @@ def _check_folder(text: str, option: str, defaulted: bool) -> None:
     raise UsageError(f"{subject} {state}: pass --source with {_FOLDER_OF_DAYS}{hint}")
 
 
-def require_marts() -> Path:
+def require_marts(table: str = MART_TABLE) -> Path:
     """The warehouse, refused unless a run built its marts: the commands that read figures
     say which command to run first instead of failing inside DuckDB or a Dagster run."""
     from seh_stops.warehouse import open_read_only
@@ -161,7 +162,7 @@ def require_marts() -> Path:
         [(tables,)] = con.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = ? and table_name = ?",
-            MART_TABLE.split("."),
+            table.split("."),
         ).fetchall()
     finally:
         con.close()
@@ -175,7 +176,10 @@ def require_marts() -> Path:
 
 def check_delivery_month(month: str, months: list[str]) -> None:
     """Refuse a month outside the delivery partitions (first export month .. this month)."""
-    if month not in months:
-        raise UsageError(
-            f"--month {month} is not a delivery month: give one of {months[0]} .. {months[-1]}"
-        )
+    check_partition("--month", month, "delivery month", months)
+
+
+def check_partition(option: str, value: str, noun: str, keys: list[str]) -> None:
+    """Refuse a period outside an asset's partitions (first export day's .. the next)."""
+    if value not in keys:
+        raise UsageError(f"{option} {value} is not a {noun}: give one of {keys[0]} .. {keys[-1]}")

@@ -81,8 +81,8 @@ def dbt_executable() -> str:
 
 
 # The intermediate layer is one step per model in sub-domain folders (validatie, episodes,
-# registratie, bevindingen); its groups are those folders, so the asset graph reads as the
-# stages of the pipeline rather than one block of fifteen models.
+# registratie, bevindingen, vergelijking, cijfers); its groups are those folders, so the asset
+# graph reads as the stages of the pipeline rather than one block of twenty models.
 INTERMEDIATE = "intermediate"
 
 

@@ -6,17 +6,21 @@ from dagster import Definitions, colored_console_logger
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.alerts import lnaz_dq_alert
-from orchestration.assets.delivery import ministry_delivery
+from orchestration.assets.delivery import lnaz_publication, ministry_delivery
 from orchestration.assets.ingestion import lpz_export_day
 from orchestration.assets.inventory import lpz_export_inventaris
 from orchestration.assets.transform import seh_stops_dbt_assets
 from orchestration.checks import asset_checks, freshness_sensor
 from orchestration.dbt import dbt_executable, dbt_project
-from orchestration.jobs import deliver_month, ingest_export_days, transform
+from orchestration.jobs import deliver_month, ingest_export_days, publish_quarter, transform
 from orchestration.loggers import progress_logger
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
-from orchestration.schedules import ministry_delivery_schedule, nightly_transform
+from orchestration.schedules import (
+    lnaz_publication_schedule,
+    ministry_delivery_schedule,
+    nightly_transform,
+)
 from orchestration.sensors import (
     engineer_run_failure_alert,
     lpz_export_sensor,
@@ -33,10 +37,11 @@ defs = Definitions(
         seh_stops_dbt_assets,
         lnaz_dq_alert,
         ministry_delivery,
+        lnaz_publication,
     ],
-    jobs=[ingest_export_days, transform, deliver_month],
+    jobs=[ingest_export_days, transform, deliver_month, publish_quarter],
     asset_checks=asset_checks,
-    schedules=[nightly_transform, ministry_delivery_schedule],
+    schedules=[nightly_transform, ministry_delivery_schedule, lnaz_publication_schedule],
     sensors=[
         lpz_export_sensor,
         transform_after_ingestion,

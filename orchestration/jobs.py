@@ -4,12 +4,18 @@ decide when.
 Dagster cannot mix the daily-partitioned ingestion with the unpartitioned dbt assets in one
 run, so a night is two runs: ``ingest_export_days`` for a range of days (one run per range,
 thanks to the asset's single-run backfill policy), then ``transform`` for everything
-downstream. Deliveries to the ministry are monthly partitions with a job of their own.
+downstream. Deliveries to the ministry are monthly partitions with a job of their own, LNAZ's
+publication quarterly ones with another.
 """
 
 from dagster import AssetSelection, define_asset_job
 
-from orchestration.assets.delivery import delivery_months, ministry_delivery
+from orchestration.assets.delivery import (
+    delivery_months,
+    lnaz_publication,
+    ministry_delivery,
+    publication_quarters,
+)
 from orchestration.assets.ingestion import lpz_export_day
 from orchestration.assets.inventory import lpz_export_inventaris
 from orchestration.assets.transform import seh_stops_dbt_assets
@@ -43,4 +49,11 @@ deliver_month = define_asset_job(
     selection=AssetSelection.assets(ministry_delivery),
     partitions_def=delivery_months,
     description="Deliver one month to the ministry (a new revision only when its figures changed).",
+)
+
+publish_quarter = define_asset_job(
+    "publish_quarter",
+    selection=AssetSelection.assets(lnaz_publication),
+    partitions_def=publication_quarters,
+    description="Publish one quarter for LNAZ (a new revision only when its figures changed).",
 )

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -47,10 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     if page is not None:
         html, out = _html_in(page), args.out or DOCS / "delivery-report.png"
     elif args.quarter:
-        html = _latest_publication(args.data_dir, args.quarter)
+        html = _latest_revision_page(args.data_dir, args.quarter)
         out = args.out or DOCS / "publication-page.png"
     else:
-        html = _latest_report(args.data_dir, args.month or "2023-01")
+        html = _latest_revision_page(args.data_dir, args.month or "2023-01")
         out = args.out or DOCS / "delivery-report.png"
     browser = os.environ.get("CHROMIUM") or next(filter(None, map(shutil.which, CANDIDATES)), None)
     if browser is None:
@@ -88,29 +87,21 @@ def _html_in(path: Path) -> Path:
     return pages[0]
 
 
-def _latest_report(data_dir: str, month: str) -> Path:
+def _latest_revision_page(data_dir: str, period: str) -> Path:
+    """The HTML of the period's highest final ``revisie-N`` (never a preliminary): the monthly
+    report for a month, the public page for a quarter."""
     sys.path.insert(0, str(REPO_ROOT))
     from seh_stops import settings
-    from seh_stops.delivery.folders import delivery_root, latest_revision
+    from seh_stops.delivery.folders import delivery_root, latest_revision, publication_root
 
     settings.use_data_dir(data_dir)
-    revision = latest_revision(delivery_root(), month)
+    quarter = "-Q" in period
+    root = publication_root() if quarter else delivery_root()
+    revision = latest_revision(root, period)
     if revision is None:
-        sys.exit(f"{month} was never delivered in {delivery_root()}: run `seh-stops deliver` first")
-    return revision.file(".html")
-
-
-def _latest_publication(data_dir: str, quarter: str) -> Path:
-    """The HTML of the quarter's highest ``revisie-N`` (a final one, never a preliminary)."""
-    root = Path(os.environ.get("SEH_PUBLICATION_DIR") or Path(data_dir) / "publicatie")
-    revisions = {
-        int(match.group(1)): folder
-        for folder in (root / quarter).glob("revisie-*")
-        if folder.is_dir() and (match := re.fullmatch(r"revisie-(\d+)", folder.name))
-    }
-    if not revisions:
-        sys.exit(f"{quarter} was never published in {root}: run `seh-stops publish` first")
-    return _html_in(revisions[max(revisions)])
+        command = "publish" if quarter else "deliver"
+        sys.exit(f"{period} is not in {root}: run `seh-stops {command}` first")
+    return _html_in(revision.folder)
 
 
 if __name__ == "__main__":

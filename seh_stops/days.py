@@ -19,6 +19,14 @@ def is_month(text: str) -> bool:
     return MONTH.fullmatch(text) is not None
 
 
+QUARTER = re.compile(r"\d{4}-Q[1-4]")
+
+
+def is_quarter(text: str) -> bool:
+    """Whether ``text`` is a calendar quarter of the form YYYY-QN (``2023-Q1``)."""
+    return QUARTER.fullmatch(text) is not None
+
+
 def contiguous_blocks(days: Iterable[date]) -> list[list[date]]:
     """The days sorted, consecutive ones grouped together (one ingestion run covers one)."""
     blocks: list[list[date]] = []

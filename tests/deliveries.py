@@ -18,11 +18,11 @@ import duckdb
 from dagster import Definitions, ExecuteInProcessResult, build_schedule_context, materialize
 
 from cli.runner import instance
-from orchestration.assets.delivery import ministry_delivery
+from orchestration.assets.delivery import lnaz_publication, ministry_delivery
 from orchestration.resources import WarehouseResource
 from orchestration.resources.mail import AlertMailerResource
 from orchestration.run_failures import step_failure_text
-from orchestration.schedules import ministry_delivery_schedule
+from orchestration.schedules import lnaz_publication_schedule, ministry_delivery_schedule
 from seh_stops import settings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -34,19 +34,30 @@ def deliver(
     month: str, peildatum: str | None = None, voorlopig: bool = False
 ) -> ExecuteInProcessResult:
     """Materialize one month of ``ministry_delivery`` on the data dir's Dagster instance."""
+    return _materialize(ministry_delivery, month, peildatum, voorlopig)
+
+
+def publish(
+    quarter: str, peildatum: str | None = None, voorlopig: bool = False
+) -> ExecuteInProcessResult:
+    """Materialize one quarter of ``lnaz_publication`` on the data dir's Dagster instance."""
+    return _materialize(lnaz_publication, quarter, peildatum, voorlopig)
+
+
+def _materialize(asset, partition: str, peildatum: str | None, voorlopig: bool):
     config: dict[str, object] = {"voorlopig": voorlopig}
     if peildatum:
         config["peildatum"] = peildatum
     with instance() as dagster_instance:
         return materialize(
-            [ministry_delivery],
-            partition_key=month,
+            [asset],
+            partition_key=partition,
             instance=dagster_instance,
             resources={
                 "warehouse": WarehouseResource(),
                 "alert_mailer": AlertMailerResource.from_env(),
             },
-            run_config={"ops": {"ministry_delivery": {"config": config}}},
+            run_config={"ops": {asset.key.to_user_string(): {"config": config}}},
             raise_on_error=False,
         )
 
@@ -63,11 +74,17 @@ def failure(result: ExecuteInProcessResult) -> str:
     return step_failure_text(event)
 
 
-def schedule_requests(day_and_hour: datetime) -> list[tuple[str, str]]:
-    """(month, reason) of every run the daily schedule requests at that moment."""
+def schedule_requests(day_and_hour: datetime, quarters: bool = False) -> list[tuple[str, str]]:
+    """(month, reason) of every run the daily delivery schedule requests at that moment; with
+    ``quarters``, (quarter, reason) of the publication schedule's."""
+    asset, schedule = (
+        (lnaz_publication, lnaz_publication_schedule)
+        if quarters
+        else (ministry_delivery, ministry_delivery_schedule)
+    )
     defs = Definitions(
-        assets=[ministry_delivery],
-        schedules=[ministry_delivery_schedule],
+        assets=[asset],
+        schedules=[schedule],
         resources={"warehouse": WarehouseResource(), "alert_mailer": AlertMailerResource()},
     )
     # Both as context managers, inner one closed first: the evaluation context enters an
@@ -82,7 +99,7 @@ def schedule_requests(day_and_hour: datetime) -> list[tuple[str, str]]:
             resources={"warehouse": WarehouseResource()},
         ) as context,
     ):
-        result = ministry_delivery_schedule.evaluate_tick(context)
+        result = schedule.evaluate_tick(context)
     return [
         (request.partition_key, request.tags["seh/aanleiding"])
         for request in result.run_requests or []

@@ -5,6 +5,10 @@ Layout under the delivery root (``SEH_DELIVERY_DIR``, default ``<data dir>/lever
     2023-01/revisie-1/      final revisions, 1, 2, ... never overwritten or deleted
     2023-01/voorlopig-1/    forced preliminary deliveries of a month that was not yet due
 
+and the same for the quarterly publication under the publication root
+(``SEH_PUBLICATION_DIR``, default ``<data dir>/publicatie``): ``2023-Q1/revisie-1/``. A period
+is a month (YYYY-MM) or a quarter (YYYY-QN); the rules of the folders are the same.
+
 A folder is written in full under a hidden temporary name (every file itself to a temporary
 name, then renamed) and renamed into place last, so a reader sees a complete revision or none.
 """
@@ -23,6 +27,7 @@ from seh_stops import settings
 from seh_stops.durable import FOLDER_MODE, fsync_directory, make_folders, write_durably
 
 DELIVERY_DIR_ENV = "SEH_DELIVERY_DIR"
+PUBLICATION_DIR_ENV = "SEH_PUBLICATION_DIR"
 FINAL = "revisie"
 PRELIMINARY = "voorlopig"
 MANIFEST = "manifest.json"
@@ -34,9 +39,9 @@ class RevisionExists(RuntimeError):
 
 @dataclass(frozen=True)
 class Revision:
-    """One delivered folder of a month: ``<kind>-<number>``."""
+    """One delivered folder of a period (month or quarter): ``<kind>-<number>``."""
 
-    month: str
+    period: str
     kind: str  # FINAL or PRELIMINARY
     number: int
     folder: Path
@@ -47,7 +52,7 @@ class Revision:
 
     def file(self, suffix: str) -> Path:
         """The delivered file with this suffix (``.csv``, ``.html``, ``.xlsx``)."""
-        return self.folder / file_name(self.month, suffix, self.preliminary)
+        return self.folder / file_name(self.period, suffix, self.preliminary)
 
 
 def delivery_root() -> Path:
@@ -56,28 +61,35 @@ def delivery_root() -> Path:
     return Path(configured).resolve() if configured else settings.data_dir() / "levering"
 
 
-def file_name(month: str, suffix: str, preliminary: bool = False) -> str:
-    """``seh_stops_2023-01.csv``; a preliminary file says so in its name."""
+def publication_root() -> Path:
+    """The quarterly publication's location: ``SEH_PUBLICATION_DIR`` or ``publicatie`` in the
+    data dir (specification, section 10.3)."""
+    configured = os.environ.get(PUBLICATION_DIR_ENV)
+    return Path(configured).resolve() if configured else settings.data_dir() / "publicatie"
+
+
+def file_name(period: str, suffix: str, preliminary: bool = False) -> str:
+    """``seh_stops_2023-01.csv``, ``seh_stops_2023-Q1.csv``; a preliminary file says so."""
     marker = "_VOORLOPIG" if preliminary else ""
-    return f"seh_stops_{month}{marker}{suffix}"
+    return f"seh_stops_{period}{marker}{suffix}"
 
 
-def revisions(root: Path, month: str, kind: str = FINAL) -> list[Revision]:
-    """The month's delivered folders of one kind, oldest first (temporary folders ignored)."""
+def revisions(root: Path, period: str, kind: str = FINAL) -> list[Revision]:
+    """The period's delivered folders of one kind, oldest first (temporary folders ignored)."""
     pattern = re.compile(rf"{kind}-([1-9][0-9]*)")
-    month_dir = root / month
+    period_dir = root / period
     found = []
-    if month_dir.is_dir():
-        for child in month_dir.iterdir():
+    if period_dir.is_dir():
+        for child in period_dir.iterdir():
             match = pattern.fullmatch(child.name)
             if match and child.is_dir():
-                found.append(Revision(month, kind, int(match.group(1)), child))
+                found.append(Revision(period, kind, int(match.group(1)), child))
     return sorted(found, key=lambda revision: revision.number)
 
 
-def latest_revision(root: Path, month: str, kind: str = FINAL) -> Revision | None:
+def latest_revision(root: Path, period: str, kind: str = FINAL) -> Revision | None:
     """The highest-numbered delivered folder of that kind, if any."""
-    found = revisions(root, month, kind)
+    found = revisions(root, period, kind)
     return found[-1] if found else None
 
 

@@ -15,7 +15,12 @@ import duckdb
 
 from seh_stops.days import is_month
 from seh_stops.delivery.folders import latest_revision
-from seh_stops.delivery.table import DELIVERY_COLUMNS, delivery_csv, figure
+from seh_stops.delivery.table import (
+    DELIVERY_COLUMNS,
+    delivery_csv,
+    figure,
+    region_columns_table,
+)
 from seh_stops.warehouse import open_read_only
 
 __all__ = ["DELIVERY_COLUMNS", "RegionMonth", "appendix_table", "delivery_csv", "read_month"]
@@ -100,14 +105,7 @@ def appendix_table(rows: list[RegionMonth]) -> str:
         ("Aantal stops", lambda r: figure(r.aantal_stops) or "-"),
         ("Totale duur stops (minuten)", lambda r: figure(r.totale_duur_minuten) or "-"),
     )
-    header = ["", *(row.roaz_regio for row in rows)]
     body = [[label, *(value(row) for row in rows)] for label, value in labels]
-    widths = [max(len(line[i]) for line in (header, *body)) for i in range(len(header))]
-
-    def render(cells: list[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        rest = (cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True))
-        return "  ".join((first, *rest)).rstrip()
-
-    title = f"SEH-stops per ROAZ-regio, {rows[0].maand}"
-    return "\n".join([title, "", render(header), *(render(line) for line in body)])
+    return region_columns_table(
+        f"SEH-stops per ROAZ-regio, {rows[0].maand}", [row.roaz_regio for row in rows], body
+    )

@@ -55,6 +55,7 @@ EXPECTED_GROUPS = {
     "lpz_export_inventaris": "ingestion",
     "lnaz_dq_alert": "quality",
     "ministry_delivery": "delivery",
+    "lnaz_publication": "delivery",
     "dq_bevindingsoorten": "reference",
     "regio_afspraken": "reference",
     "referentie_definitie": "reference",
@@ -75,6 +76,7 @@ EXPECTED_GROUPS = {
     "int_regio_registratie_dagen": "registratie",
     "int_regio_registratiestatus": "registratie",
     "int_stop_gelijktijdig_maand": "vergelijking",
+    "int_regio_periode_cijfers": "cijfers",
     "int_bevindingen_regio_maand": "bevindingen",
     "int_bevindingen_exportdagen": "bevindingen",
     "int_bevindingen_records": "bevindingen",
@@ -83,6 +85,7 @@ EXPECTED_GROUPS = {
     "fct_stop_episodes": "marts",
     "agg_seh_stops_regio_maand": "marts",
     "agg_seh_stops_vergelijking_maand": "marts",
+    "agg_seh_stops_regio_kwartaal": "marts",
     "dq_quarantaine": "marts",
     "dq_bevindingen": "marts",
 }
@@ -102,7 +105,11 @@ def test_sensors_and_schedules_run_by_themselves_and_say_what_they_do():
         "engineer_run_failure_alert",
         "lpz_export_day_freshness_sensor",
     }
-    assert set(schedules) == {"nightly_transform", "ministry_delivery_schedule"}
+    assert set(schedules) == {
+        "nightly_transform",
+        "ministry_delivery_schedule",
+        "lnaz_publication_schedule",
+    }
     for sensor in sensors.values():
         assert sensor.default_status == DefaultSensorStatus.RUNNING, sensor.name
     for schedule in schedules.values():

@@ -2,9 +2,10 @@
 
 On a copy of the simulated January run, every ``toelichting`` value the LPZ sent is searched
 for in every table outside the raw schema, in the LNAZ digest as a real SMTP server receives
-it, in every delivered file, in the Dagster instance's stores (run metadata, event logs), in
-the dbt log and in the GX Data Docs. Each value is searched as written and in the escaped
-forms JSON and HTML give it.
+it, in every delivered and every published file (the quarterly publication's CSV, page and
+manifest, which must not name a location or a hospital either), in the Dagster instance's
+stores (run metadata, event logs), in the dbt log and in the GX Data Docs. Each value is
+searched as written and in the escaped forms JSON and HTML give it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 
 from seh_stops import settings
 from seh_stops.alerts import SmtpSettings, send_lnaz_digest
-from tests.deliveries import deliver, delivered_texts
+from tests.deliveries import deliver, delivered_texts, identifying_values, publish
 from tests.smtp_server import smtp_server
 
 
@@ -35,7 +36,8 @@ def forms(value: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def copied_run(january_run, tmp_path_factory):
-    """The January data dir, copied, with a delivery and an LNAZ digest made from it."""
+    """The January data dir, copied, with a delivery, two publications (the fourth quarter of
+    2022, due, and the first of 2023 as a preliminary) and an LNAZ digest made from it."""
     data_dir = tmp_path_factory.mktemp("privacy") / "data"
     shutil.copytree(january_run.data_dir, data_dir, ignore=shutil.ignore_patterns("exports"))
     with pytest.MonkeyPatch.context() as env:
@@ -54,6 +56,8 @@ def copied_run(january_run, tmp_path_factory):
         finally:
             con.close()
         assert deliver("2023-01", peildatum="2023-02-04").success
+        assert publish("2022-Q4", peildatum="2023-02-04").success
+        assert publish("2023-Q1", peildatum="2023-02-04", voorlopig=True).success
         with smtp_server() as server:
             smtp = SmtpSettings.from_env(
                 {
@@ -120,7 +124,19 @@ def test_no_alert_or_delivery_holds_free_text(copied_run):
     assert any(name.endswith(".csv") for name in delivered)
     # the comparison file of specification, section 9.3 is searched like every other file
     assert any(name.endswith("vergelijking_2023-01.csv") for name in delivered)
-    assert leaks(mails | delivered, copied_run["remarks"]) == []
+    published = delivered_texts(copied_run["data_dir"] / "publicatie")
+    assert len(published) == 6  # CSV, page and manifest of two quarters
+    assert leaks(mails | delivered | published, copied_run["remarks"]) == []
+
+
+def test_no_published_file_names_a_location_or_a_hospital(copied_run):
+    forbidden = identifying_values(copied_run["data_dir"] / "warehouse.duckdb")
+    published = delivered_texts(copied_run["data_dir"] / "publicatie")
+    assert {Path(name).suffix for name in published} == {".csv", ".html", ".json"}
+    found = [
+        (name, value) for name, text in published.items() for value in forbidden if value in text
+    ]
+    assert found == []
 
 
 def test_no_run_metadata_event_log_dbt_log_or_data_docs_holds_free_text(copied_run):

@@ -6,9 +6,9 @@ for a wrong command line, 1 for a data dir that lacks a first step), exactly one
 that names the argument and says what to do, no traceback, and that nothing was written: no
 Dagster run storage, no warehouse, no export day (every refusal comes before any run starts).
 
-When a command or an option lands (``compare``, ``publish``, ``report --quarter``), add its
-mistakes to the table: ``test_the_table_covers_every_command_and_option`` fails until a
-command and each of its options that takes a value have at least one row.
+When a command or an option lands, add its mistakes to the table:
+``test_the_table_covers_every_command_and_option`` fails until a command and each of its
+options that takes a value have at least one row.
 """
 
 from __future__ import annotations
@@ -184,7 +184,38 @@ BAD_INVOCATIONS = {
         "run --data-dir {file} --source {source}", USAGE, "--data-dir {file} is a file"
     ),
     # report
-    "report without month": bad("report --data-dir {data}", USAGE, "required: --month"),
+    "report without month or quarter": bad(
+        "report --data-dir {data}", USAGE, "one of the arguments --month --quarter is required"
+    ),
+    "report month and quarter": bad(
+        "report --data-dir {data} --month 2023-01 --quarter 2023-Q1",
+        USAGE,
+        "argument --quarter: not allowed with argument --month",
+    ),
+    "report quarter 5": bad(
+        "report --data-dir {data} --quarter 2023-Q5",
+        USAGE,
+        "argument --quarter: '2023-Q5' has no quarter 5",
+        "N from 1 to 4",
+    ),
+    "report malformed quarter": bad(
+        "report --data-dir {data} --quarter 2023-1", USAGE, "argument --quarter: '2023-1' is not"
+    ),
+    "report quarter with a small q": bad(
+        "report --data-dir {data} --quarter 2023-q1", USAGE, "with a capital Q, as 2023-Q1"
+    ),
+    "report quarter without warehouse": bad(
+        "report --data-dir {data} --quarter 2023-Q1",
+        NOT_READY,
+        "--data-dir {data} holds no warehouse yet",
+        RUN_FIRST,
+    ),
+    "report quarter without marts": bad(
+        "report --data-dir {unbuilt} --quarter 2023-Q1 --format csv",
+        NOT_READY,
+        "the warehouse in --data-dir {unbuilt} has no marts",
+        RUN_FIRST,
+    ),
     "report month 13": bad(
         "report --data-dir {data} --month 2023-13", USAGE, "argument --month: '2023-13' has no"
     ),
@@ -274,6 +305,44 @@ BAD_INVOCATIONS = {
         NOT_READY,
         "the warehouse in --data-dir {unbuilt} has no marts",
     ),
+    # publish
+    "publish without quarter": bad("publish --data-dir {data}", USAGE, "required: --quarter"),
+    "publish a month": bad(
+        "publish --data-dir {data} --quarter 2023-03",
+        USAGE,
+        "argument --quarter: '2023-03' is not a quarter of the form YYYY-QN",
+    ),
+    "publish month option": bad(
+        "publish --data-dir {data} --quarter 2023-Q1 --month 2023-01",
+        USAGE,
+        "unrecognized arguments: --month",
+    ),
+    "publish quarter before the first": bad(
+        "publish --data-dir {data} --quarter 2019-Q1",
+        USAGE,
+        "--quarter 2019-Q1 is not a publication quarter",
+        "give one of 2022-Q1 ..",
+    ),
+    "publish quarter far ahead": bad(
+        "publish --data-dir {data} --quarter 2999-Q4", USAGE, "--quarter 2999-Q4 is not a"
+    ),
+    "publish without warehouse": bad(
+        "publish --data-dir {data} --quarter 2023-Q1",
+        NOT_READY,
+        "--data-dir {data} holds no warehouse yet",
+        RUN_FIRST,
+    ),
+    "publish data dir does not exist": bad(
+        "publish --data-dir {nowhere} --quarter 2023-Q1 --preliminary",
+        NOT_READY,
+        "--data-dir {nowhere} does not exist",
+        RUN_FIRST,
+    ),
+    "publish without marts": bad(
+        "publish --data-dir {unbuilt} --quarter 2023-Q1",
+        NOT_READY,
+        "the warehouse in --data-dir {unbuilt} has no marts",
+    ),
     # demo
     "demo seed not a number": bad("demo --data-dir {data} --seed abc", USAGE, "--seed: 'abc'"),
     "demo data dir is a file": bad("demo --data-dir {file}", USAGE, "--data-dir {file} is a"),
@@ -359,7 +428,7 @@ def test_the_table_covers_every_command_and_option():
 
 def test_every_command_and_option_has_help_text():
     commands = _subcommands()
-    assert set(commands) == {"simulate", "run", "report", "deliver", "compare", "demo"}
+    assert set(commands) == {"simulate", "run", "report", "deliver", "compare", "publish", "demo"}
     for name, command in commands.items():
         assert command.description, f"{name} has no description"
         for action in command._actions:

@@ -6,17 +6,10 @@ registratiestatus as (
 
 -- the section-7 figures follow each region's own agreement; the reference definition's
 -- figures are in agg_seh_stops_vergelijking_maand (specification, section 9)
-episodes as (
-    select * from {{ ref('fct_stop_episodes') }}
-    where definitie = 'regionaal'
+maandcijfers as (
+    select * from {{ ref('int_regio_periode_cijfers') }}
+    where definitie = 'regionaal' and periode_soort = 'maand'
 ),
-
-maanddelen as (
-    select * from {{ ref('int_stop_episode_maanddelen') }}
-    where definitie = 'regionaal'
-),
-
-{{ stops_and_seconds_per_month('episodes', 'maanddelen') }},
 
 gecombineerd as (
     select
@@ -27,21 +20,17 @@ gecombineerd as (
         registratiestatus.aantal_seh_locaties,
         case
             when registratiestatus.registratiestatus != 'niet_geregistreerd'
-                then coalesce(stops_per_maand.aantal_stops, 0)
+                then coalesce(maandcijfers.aantal_stops, 0)
         end as aantal_stops,
         case
             when registratiestatus.registratiestatus != 'niet_geregistreerd'
-                then coalesce(duur_per_maand.totale_duur_seconden, 0)
+                then coalesce(maandcijfers.totale_duur_seconden, 0)
         end as totale_duur_seconden
     from registratiestatus
-    left join stops_per_maand
+    left join maandcijfers
         on
-            registratiestatus.roaz_regio = stops_per_maand.roaz_regio
-            and registratiestatus.maand = stops_per_maand.maand
-    left join duur_per_maand
-        on
-            registratiestatus.roaz_regio = duur_per_maand.roaz_regio
-            and registratiestatus.maand = duur_per_maand.maand
+            registratiestatus.roaz_regio = maandcijfers.roaz_regio
+            and registratiestatus.maand = maandcijfers.periode
 ),
 
 maandbegin as (

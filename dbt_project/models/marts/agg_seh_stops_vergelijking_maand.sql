@@ -8,39 +8,28 @@ regionaal as (
     select * from {{ ref('agg_seh_stops_regio_maand') }}
 ),
 
-episodes as (
-    select * from {{ ref('fct_stop_episodes') }}
-    where definitie = 'referentie'
-),
-
-maanddelen as (
-    select * from {{ ref('int_stop_episode_maanddelen') }}
-    where definitie = 'referentie'
+maandcijfers as (
+    select * from {{ ref('int_regio_periode_cijfers') }}
+    where definitie = 'referentie' and periode_soort = 'maand'
 ),
 
 gelijktijdig as (
     select * from {{ ref('int_stop_gelijktijdig_maand') }}
 ),
 
-{{ stops_and_seconds_per_month('episodes', 'maanddelen') }},
-
 gecombineerd as (
     select
         regionaal.*,
         regionaal.registratiestatus != 'niet_geregistreerd' as heeft_cijfers,
-        coalesce(stops_per_maand.aantal_stops, 0) as aantal_stops_ref,
-        coalesce(duur_per_maand.totale_duur_seconden, 0) as totale_duur_seconden_ref,
+        coalesce(maandcijfers.aantal_stops, 0) as aantal_stops_ref,
+        coalesce(maandcijfers.totale_duur_seconden, 0) as totale_duur_seconden_ref,
         coalesce(gelijktijdig.seconden_gelijktijdig_2plus, 0) as seconden_2plus,
         coalesce(gelijktijdig.seconden_gelijktijdig_helft, 0) as seconden_helft
     from regionaal
-    left join stops_per_maand
+    left join maandcijfers
         on
-            regionaal.roaz_regio = stops_per_maand.roaz_regio
-            and regionaal.maand = stops_per_maand.maand
-    left join duur_per_maand
-        on
-            regionaal.roaz_regio = duur_per_maand.roaz_regio
-            and regionaal.maand = duur_per_maand.maand
+            regionaal.roaz_regio = maandcijfers.roaz_regio
+            and regionaal.maand = maandcijfers.periode
     left join gelijktijdig
         on
             regionaal.roaz_regio = gelijktijdig.roaz_regio
