@@ -276,7 +276,10 @@ def test_the_page_is_one_self_contained_file(quarter):
     assert "<link" not in page and "url(http" not in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert '<th scope="col">' in page and '<th scope="row">' in page and "<caption>" in page
-    assert '<svg role="img" aria-labelledby="kwartalen-title kwartalen-desc"' in page
+    assert (
+        '<svg role="img" aria-labelledby="kwartalen-title" aria-describedby="kwartalen-desc"'
+        in page
+    )
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
