@@ -33,8 +33,8 @@ from seh_stops.quality import data_docs_assets
 from seh_stops.quality.data_docs_assets import AssetFetchError, NpmPackage
 from seh_stops.quality.suites import all_suites
 from tests.exportdays import mutation_line, write_day
+from tests.offline_browser import needs_chromium, offline_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 BROKEN = date(2023, 2, 4)  # the day after the simulated range
 SUITE = "raw_seh_statusmutaties"
 STATUS_EXPECTATION = "values must belong to this set: stop open ingetrokken"
@@ -124,30 +124,13 @@ def test_no_generated_page_refers_to_the_internet_but_by_a_link(broken_run):
     assert found == {}
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+@needs_chromium
 def test_index_validation_and_suite_render_offline_in_chromium(broken_run, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     site = broken_run["site"]
     validation = path_of(broken_run["check"].metadata[f"data_docs/{SUITE}"].value)
-    refused: list[str] = []
     failed: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-
-        def route(request_route) -> None:
-            if request_route.request.url.startswith("file://"):
-                request_route.continue_()
-            else:
-                refused.append(request_route.request.url)
-                request_route.abort()
-
-        context.route("**/*", route)
+    with offline_browser(1400, 1000) as (context, refused):
         page = context.new_page()
         page.on("requestfailed", lambda request: failed.append(request.url))
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -171,7 +154,6 @@ def test_index_validation_and_suite_render_offline_in_chromium(broken_run, tmp_p
         page.get_by_text(STATUS_EXPECTATION).first.wait_for()
         suite_text = page.inner_text("body")
         scripts = page.evaluate("() => [typeof jQuery, typeof jQuery.fn.bootstrapTable]")
-        browser.close()
 
     assert refused == [], "the pages asked for something outside file://"
     assert failed == [] and errors == [], (failed, errors)

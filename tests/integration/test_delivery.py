@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -27,8 +26,8 @@ from tests.deliveries import (
     schedule_requests,
 )
 from tests.integration.test_january_2023 import APPENDIX, NOT_REGISTERING
+from tests.offline_browser import needs_chromium, offline_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 MANIFEST_KEYS = ["maand", "revisie", "gegenereerd_op", "exportdagen", "bestanden"]
 
 
@@ -94,23 +93,9 @@ def test_the_companions_show_the_table_status_and_normalised_figures(january):
     assert data[-1][:7] == ("2023-01", "Limburg", "niet_geregistreerd", 6, None, None, 1)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+@needs_chromium
 def test_the_report_reads_in_chromium_offline_with_its_chart_and_text_alternative(january):
-    from playwright.sync_api import sync_playwright
-
-    refused: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1080, "height": 1100})
-
-        def route(request_route) -> None:
-            if request_route.request.url.startswith("file://"):
-                request_route.continue_()
-            else:
-                refused.append(request_route.request.url)
-                request_route.abort()
-
-        context.route("**/*", route)
+    with offline_browser(1080, 1100) as (context, refused):
         page = context.new_page()
         page.goto((january / "seh_stops_2023-01.html").as_uri(), wait_until="load")
         table = page.locator("table").first
@@ -123,7 +108,6 @@ def test_the_report_reads_in_chromium_offline_with_its_chart_and_text_alternativ
         described = page.locator(f"[id='{description}']").text_content()
         points = page.locator("svg g[id^=verloop-punt] > title").all_text_contents()
         hidden = page.locator(".alleen-voorlezen").bounding_box()
-        browser.close()
 
     assert refused == []
     rows = [

@@ -16,7 +16,6 @@ import io
 import json
 import re
 from datetime import date, datetime
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -39,9 +38,9 @@ from tests.deliveries import (
     schedule_requests,
     using_data_dir,
 )
+from tests.offline_browser import needs_chromium, offline_browser
 from tests.smtp_server import smtp_server
 
-CHROMIUM = Path("/usr/bin/chromium")
 QUARTER = "2023-Q1"
 MONTHS = ("2023-01", "2023-02", "2023-03")
 LNAZ = "publicatie@lnaz.nl"
@@ -282,27 +281,10 @@ def test_the_page_is_one_self_contained_file(quarter):
     )
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+@needs_chromium
 def test_the_page_in_chromium_shows_the_csv_figures_and_the_chart_offline(quarter):
-    from playwright.sync_api import sync_playwright
-
     folder = quarter["root"] / QUARTER / "revisie-2"
-    refused: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 1300, "height": 1000})
-
-        def route(request_route) -> None:
-            if request_route.request.url.startswith("file://"):
-                request_route.continue_()
-            else:
-                refused.append(request_route.request.url)
-                request_route.abort()
-
-        context.route("**/*", route)
+    with offline_browser(1300, 1000) as (context, refused):
         page = context.new_page()
         requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))
@@ -331,7 +313,6 @@ def test_the_page_in_chromium_shows_the_csv_figures_and_the_chart_offline(quarte
             }"""
         )
         chart_columns = page.locator("#grafiekcijfers thead th").count()
-        browser.close()
 
     assert refused == [] and requests == [(folder / "seh_stops_2023-Q1.html").as_uri()]
     csv_rows = (folder / "seh_stops_2023-Q1.csv").read_text(encoding="utf-8").splitlines()
