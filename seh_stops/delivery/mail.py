@@ -64,14 +64,8 @@ def revision_mail(
         "",
         "Dit bericht is automatisch verstuurd door seh-stops.",
     ]
-    message = EmailMessage()
-    message["Subject"] = f"SEH-stops {month}: revisie {revisie} vervangt revisie {revisie - 1}"
-    message["From"] = sender
-    if recipients:
-        message["To"] = ", ".join(recipients)
-    message["Message-ID"] = make_msgid(domain="seh-stops")
-    message.set_content("\n".join(lines) + "\n")
-    return message
+    subject = f"SEH-stops {month}: revisie {revisie} vervangt revisie {revisie - 1}"
+    return _message(subject, sender, recipients, lines)
 
 
 def publication_mail(
@@ -117,14 +111,8 @@ def publication_mail(
         "",
         "Dit bericht is automatisch verstuurd door seh-stops.",
     ]
-    message = EmailMessage()
-    message["Subject"] = f"SEH-stops kwartaalpublicatie {quarter}: revisie {revisie}"
-    message["From"] = sender
-    if recipients:
-        message["To"] = ", ".join(recipients)
-    message["Message-ID"] = make_msgid(domain="seh-stops")
-    message.set_content("\n".join(lines) + "\n")
-    return message
+    subject = f"SEH-stops kwartaalpublicatie {quarter}: revisie {revisie}"
+    return _message(subject, sender, recipients, lines)
 
 
 def delivery_recipients(
@@ -201,3 +189,17 @@ def _describe(old: dict | None, new: dict | None) -> str:
         return f"{stops} stops, {minutes} minuten, {status}"
 
     return f"{figures(old)} -> {figures(new)}"
+
+
+def _message(
+    subject: str, sender: str, recipients: Sequence[str], lines: Sequence[str]
+) -> EmailMessage:
+    """The one envelope of every delivery and publication mail: plain text, one Message-ID."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    if recipients:
+        message["To"] = ", ".join(recipients)
+    message["Message-ID"] = make_msgid(domain="seh-stops")
+    message.set_content("\n".join(lines) + "\n")
+    return message
