@@ -4,6 +4,10 @@ One or more panels side by side (stops, minutes) share one legend below them. Ev
 its own colour, marker shape and line style, so the chart reads without colour and in greyscale
 print. A period without figures (``niet_geregistreerd``, or not in the warehouse) is a gap in
 the line, never a zero; a period of a ``gedeeltelijk`` registration has an open marker.
+
+matplotlib is imported when a chart is drawn, not with this module: the Dagster definitions
+import the delivery code, so every CLI run, code server and run worker would otherwise spend
+about 0.4 s importing a plotting library for a chart it never draws (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -11,13 +15,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
-from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from seh_stops.rendering.svg import chart_style, figure_svg, new_figure
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.lines import Line2D
 
 # Tableau 10: distinguishable, also in greyscale print; one per region in section-5 order
 COLOURS = (
@@ -64,6 +68,10 @@ def region_chart(
     ``labels`` name the periods (x axis); ``partial`` marks, per region and period, figures of
     a ``gedeeltelijk`` registration. ``title`` and ``description`` are the text alternative.
     """
+    from matplotlib.lines import Line2D
+
+    from seh_stops.rendering.svg import chart_style, figure_svg, new_figure
+
     regions = list(panels[0].series)
     shown = [r for r in regions if any(v is not None for p in panels for v in p.series[r])]
     styles = {region: region_style(i) for i, region in enumerate(regions)}
@@ -119,6 +127,8 @@ def _draw_panel(
     tooltips: dict[str, str],
 ) -> None:
     """One panel's lines, and a marker per value that says, on hover, what it is."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
     positions = range(len(labels))
     for region in shown:
         style = styles[region]

@@ -25,6 +25,23 @@ def test_dagster_definitions_validate_passes(tmp_path):
     assert "Validation successful" in result.stdout + result.stderr
 
 
+def test_loading_the_definitions_imports_no_plotting_library(tmp_path):
+    """Every CLI run, code server and run worker loads the definitions; matplotlib (about
+    0.4 s) is imported only where a chart is drawn (seh_stops/rendering/charts.py)."""
+    code = (
+        "import sys, orchestration.definitions; "
+        "print(sorted({name.split('.')[0] for name in sys.modules}))"
+    )
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "SEH_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    imported = result.stdout
+    assert "'dagster_dbt'" in imported  # the definitions did load
+    assert "'matplotlib'" not in imported
+
+
 def test_asset_keys_and_groups_snapshot():
     """A rename shows in review: every asset key with its group."""
     from orchestration.definitions import defs
