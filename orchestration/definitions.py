@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import Definitions, colored_console_logger
+from dagster import Definitions, colored_console_logger, in_process_executor
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.alerts import lnaz_dq_alert
@@ -31,6 +31,11 @@ from seh_stops import settings
 settings.use_data_dir()
 
 defs = Definitions(
+    # A run's steps execute one after the other in its run worker, as in `seh-stops run`
+    # (execute_in_process): the warehouse takes one writer at a time, so a process per step
+    # (Dagster's default) bought no parallelism, and each step paid a process start and a load
+    # of this code location, 35 of the 57 s of a nightly rebuild (docs/decisions.md).
+    executor=in_process_executor,
     assets=[
         lpz_export_day,
         lpz_export_inventaris,

@@ -150,6 +150,28 @@ def test_the_sensors_load_the_new_days_and_rebuild_without_a_hand_started_run(da
     assert {"lpz_export_day", "fct_stop_episodes", "agg_seh_stops_regio_maand"} <= materialized
 
 
+def test_every_step_of_a_launched_run_executes_in_its_run_worker(dagster_ui):
+    """The daemon's runs execute as `seh-stops run` does, one process per run: no step gets a
+    process of its own that loads the code location again (docs/decisions.md)."""
+    from dagster import DagsterInstance
+
+    _, root, runs = dagster_ui
+    with DagsterInstance.from_config(str(root / "data" / "dagster_home")) as instance:
+        for run in runs:
+            if run["jobName"] not in ("ingest_export_days", "transform"):
+                continue
+            events = [
+                entry.dagster_event
+                for entry in instance.all_logs(run["runId"])
+                if entry.dagster_event is not None
+            ]
+            kinds = {event.event_type_value for event in events}
+            assert "STEP_SUCCESS" in kinds and "STEP_WORKER_STARTING" not in kinds, kinds
+            # the run worker's pid on every step's events (the planned events have none)
+            started = {event.pid for event in events if event.event_type_value == "STEP_START"}
+            assert len(started) == 1 and None not in started, (run["jobName"], started)
+
+
 def _text_once_rendered(page, after: str, expected: str, seconds: float = 60) -> str:
     """The page's text once ``expected`` shows within 40 characters after ``after``: the UI
     renders the label first and fills in the value (here the relative time) from a later
