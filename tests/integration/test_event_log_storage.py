@@ -250,7 +250,7 @@ def counts(storage_dir: Path, run_id: str) -> tuple[int, int]:
 
 
 def test_a_batch_is_one_transaction_per_shard(both, tmp_path, commits):
-    ours, default = both
+    default = both[1]
     events = materializations(default)
     storage = repository_instance(tmp_path / "home").event_log_storage
     with storage.run_connection(default.run_id):
@@ -274,7 +274,7 @@ begin select raise(abort, 'planted failure'); end
 def test_a_failed_batch_stores_nothing_and_the_fallback_stores_each_event_once(
     both, tmp_path, capsys
 ):
-    ours, default = both
+    default = both[1]
     events = materializations(default)
     instance = repository_instance(tmp_path / "home")
     storage_dir = Path(instance.event_log_storage._base_dir)
