@@ -177,6 +177,19 @@ def test_the_repository_instance_uses_the_batched_storage_in_the_default_layout(
     assert "schedules/schedules.db" in layout(ours.instance)
 
 
+def test_a_data_dir_of_the_default_storage_keeps_its_history(both, tmp_path):
+    default = both[1]
+    home = tmp_path / "home"
+    shutil.copytree(default.instance.root_directory, home)
+    shutil.copyfile(settings.REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    reopened = DagsterInstance.from_config(str(home))
+    assert type(reopened.event_log_storage) is BatchedSqliteEventLogStorage
+    assert [r.dagster_run.run_id for r in reopened.get_run_records()] == [default.run_id]
+    assert reopened.get_materialized_partitions(ASSET) == set(KEYS)
+    assert stored_events(Ran(reopened, default.run_id, 0)) == stored_events(default)
+    reopened.dispose()
+
+
 def test_the_same_events_are_stored(both):
     ours, default = both
     events = stored_events(ours)
