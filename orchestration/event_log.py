@@ -59,7 +59,6 @@ class _OpenBatch:
     def __init__(self, storage: BatchedSqliteEventLogStorage) -> None:
         self._storage = storage
         self._open: dict[str, tuple[Engine, Connection, Transaction]] = {}
-        self.commits = 0
 
     def connection(self, shard: str) -> Connection:
         if shard not in self._open:
@@ -78,7 +77,6 @@ class _OpenBatch:
         try:
             for _engine, _connection, transaction in self._open.values():
                 transaction.commit()
-                self.commits += 1
         finally:
             self.close()
 
@@ -178,6 +176,8 @@ class SehSqliteStorage(DagsterSqliteStorage):
     runs in ``history/runs.db``, event logs in ``history/runs/``, schedules in ``schedules/``."""
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
+        # Upstream's constructor with the event log swapped: calling it would open (and on a
+        # fresh home create) the index shard a second time with Dagster's own class.
         self.base_dir = base_dir
         self._run_storage = SqliteRunStorage.from_local(_runs_directory(base_dir))
         self._event_log_storage = BatchedSqliteEventLogStorage(_event_logs_directory(base_dir))
