@@ -12,7 +12,8 @@ timed, not the imports. Usage (docs/performance.md):
 
 ``--engines`` measures, also interleaved, what reusing one SQLAlchemy engine per shard would
 save against Dagster's engine per write (a single insert and commit into a WAL SQLite file),
-and what not syncing the file at every commit would.
+and what not syncing the file at every commit would. ``--single`` checks that an event stored on
+its own (no batch: most events of a run, the dbt build's among them) costs the same in both.
 """
 
 import argparse
@@ -101,6 +102,39 @@ def measure_run(kind: str, days: int, work: Path) -> float:
     return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
 
 
+def single_writes(times: int = 20, repeats: int = 4) -> dict[str, list[float]]:
+    """Milliseconds an event stored on its own (no batch: most events of a run), per storage,
+    alternating: the events of a one-asset run, stored ``times`` times in a fresh instance."""
+    from dagster import DagsterInstance, asset, materialize
+
+    @asset
+    def one() -> int:
+        return 1
+
+    work = Path(tempfile.mkdtemp())
+    source = DagsterInstance.from_config(str(work))
+    run = materialize([one], instance=source)
+    events = [record.event_log_entry for record in source.get_records_for_run(run.run_id).records]
+    source.dispose()
+    timings: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    for repeat in range(repeats):
+        for kind in KINDS if repeat % 2 == 0 else KINDS[::-1]:
+            home = work / f"{kind}-{repeat}"
+            home.mkdir()
+            if kind == "batched":
+                shutil.copyfile(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+            instance = DagsterInstance.from_config(str(home))
+            started = time.perf_counter()
+            for _ in range(times):
+                for event in events:
+                    instance.event_log_storage.store_event(event)
+            seconds = time.perf_counter() - started
+            timings[kind].append(seconds / (times * len(events)) * 1000)
+            instance.dispose()
+    shutil.rmtree(work, ignore_errors=True)
+    return timings
+
+
 def engines(writes: int = 300, repeats: int = 3) -> list[tuple[str, float]]:
     """Milliseconds a write: an engine per write (Dagster's ``_connect``) against one engine."""
     import sqlalchemy as db
@@ -159,11 +193,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--work-dir", type=Path)
     parser.add_argument("--engines", action="store_true")
+    parser.add_argument("--single", action="store_true")
     parser.add_argument("--one", nargs=3, metavar=("KIND", "DAYS", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         kind, days, home = args.one
         print(json.dumps({"seconds": one_run(kind, int(days), Path(home))}))
+        return 0
+    if args.single:
+        for kind, values in single_writes().items():
+            each = ", ".join(f"{ms:.2f}" for ms in values)
+            print(f"| {kind} | {statistics.median(values):.2f} ms ({each}) |")
         return 0
     if args.engines:
         for name, ms in engines():
