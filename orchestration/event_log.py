@@ -46,7 +46,7 @@ from sqlalchemy.pool import NullPool
 # Dagster hands a storage a batch only with this variable above 0 (read at every event, in
 # ``handle_new_event``); below that it calls ``store_event`` for each event. A batch holds at most
 # this many events in memory: the per-partition materializations of a ten-year range are 3,653
-# small events, so 1,000 keeps a batch to a few MB while a year's range is one or two batches.
+# small events, so 1,000 keeps a batch to a few MB while a year's range is one batch.
 BATCH_SIZE_ENV = "DAGSTER_EVENT_BATCH_SIZE"
 DEFAULT_BATCH_SIZE = "1000"
 
