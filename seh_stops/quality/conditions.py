@@ -39,7 +39,7 @@ class RowsOf:
         return f"case when {self.where} then rij.{self.column} end as {self.name}"
 
     def note(self) -> str:
-        return f"Column {self.name}: {self.column} on {self.rows}, empty on other rows."
+        return f"Column {self.name}: {self.column} on {self.rows}, null (not checked) elsewhere."
 
 
 def given(column: str) -> RowsOf:
