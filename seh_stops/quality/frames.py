@@ -18,6 +18,7 @@ import pandas as pd
 from seh_stops.batching import consecutive_batches
 from seh_stops.lpz.contract import MUTATION_COLUMNS, TIMEZONE
 from seh_stops.lpz.timestamps import parse_lpz_timestamp
+from seh_stops.quality import conditions
 
 _AMSTERDAM = ZoneInfo(TIMEZONE)
 
@@ -65,7 +66,8 @@ def raw_frame(con: duckdb.DuckDBPyConnection, table: str, days: Sequence[date]) 
     ``export_datum`` comes as 'YYYY-MM-DD' text, like every other raw value. The mutations
     frame gets two helper columns: ``geregistreerd_datum`` (the local date of
     geregistreerd_op) and ``identical_resend`` (the same mutation, identical in every field,
-    is in an earlier export day: its registration date is naturally an earlier day).
+    is in an earlier export day: its registration date is naturally an earlier day). Both
+    frames get the helper columns of their conditional rules (``conditions``).
     """
     if table == "seh_locaties":
         return _raw_rows(con, table, days, helpers="")
@@ -89,14 +91,19 @@ def raw_frame(con: duckdb.DuckDBPyConnection, table: str, days: Sequence[date]) 
 def _raw_rows(
     con: duckdb.DuckDBPyConnection, table: str, days: Sequence[date], helpers: str
 ) -> pd.DataFrame:
+    """The rows with ``helpers``, then the conditional rules' helper columns (``conditions``),
+    which may use ``helpers`` (``identical_resend``)."""
     return con.execute(
         f"""
-        select strftime(rij.export_datum, '%Y-%m-%d') as export_datum,
-               rij.* exclude (export_datum)
-               {helpers}
-        from raw.{table} as rij
-        where rij.versie_id in ({_CURRENT_VERSIONS})
-          and list_contains(?::date[], rij.export_datum)
+        select rij.*, {conditions.select_list(table)}
+        from (
+            select strftime(rij.export_datum, '%Y-%m-%d') as export_datum,
+                   rij.* exclude (export_datum)
+                   {helpers}
+            from raw.{table} as rij
+            where rij.versie_id in ({_CURRENT_VERSIONS})
+              and list_contains(?::date[], rij.export_datum)
+        ) as rij
         order by rij.export_datum, rij.recordnummer
         """,
         [list(days)],

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from seh_stops.quality.conditions import CONDITION_COLUMNS
+
 # Columns whose values never appear in a summary, a check's metadata or an alert.
 NEVER_SHOWN = frozenset({"toelichting"})
 SAMPLE_ROWS_PER_EXPECTATION = 5
@@ -105,7 +107,6 @@ def _rows_by_day(frame: pd.DataFrame) -> dict[str, int]:
 
 def _failure(result: dict[str, Any]) -> FailedExpectation:
     config = result.get("expectation_config", {})
-    kwargs = config.get("kwargs", {})
     details = result.get("result", {}) or {}
     exception = result.get("exception_info", {}) or {}
     examples = details.get("partial_unexpected_list")
@@ -121,7 +122,7 @@ def _failure(result: dict[str, Any]) -> FailedExpectation:
         by_day[day] = by_day.get(day, 0) + 1
     return FailedExpectation(
         expectation=config.get("type", "?"),
-        columns=_columns(kwargs),
+        columns=_columns(config),
         severity=str(config.get("severity") or "critical"),
         notes=str(config.get("notes") or ""),
         unexpected_count=details.get("unexpected_count"),
@@ -133,7 +134,13 @@ def _failure(result: dict[str, Any]) -> FailedExpectation:
     )
 
 
-def _columns(kwargs: dict[str, Any]) -> str:
+def _columns(config: dict[str, Any]) -> str:
+    """The column(s) a finding names: the contract column of a rule stated on a helper column
+    (``meta["columns"]``, see ``seh_stops.quality.suites``), else the expectation's own."""
+    named = (config.get("meta") or {}).get("columns")
+    if named:
+        return str(named)
+    kwargs = config.get("kwargs", {})
     if "column" in kwargs:
         return str(kwargs["column"])
     if "column_A" in kwargs:
@@ -150,13 +157,15 @@ def _hashable(value: Any) -> Any:
 def _sample_rows(failed: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Up to a few rows per failed expectation, looked up by the key columns GX reported.
 
-    Rows come from ``frame`` itself (GX reports only keys), without the never-shown columns,
-    each tagged with the expectation that flagged it.
+    Rows come from ``frame`` itself (GX reports only keys), without the never-shown columns
+    and the conditional rules' helper columns (they repeat a column the row shows), each
+    tagged with the expectation that flagged it.
     """
     samples: list[dict[str, Any]] = []
     if frame.empty:
         return samples
-    shown = [c for c in frame.columns if c not in NEVER_SHOWN]
+    hidden = NEVER_SHOWN | CONDITION_COLUMNS
+    shown = [c for c in frame.columns if c not in hidden]
     for result in failed:
         details = result.get("result", {}) or {}
         keys = details.get("unexpected_index_column_names") or []
@@ -174,7 +183,7 @@ def _sample_rows(failed: list[dict[str, Any]], frame: pd.DataFrame) -> list[dict
 
 def _flag(result: dict[str, Any]) -> str:
     config = result.get("expectation_config", {})
-    columns = _columns(config.get("kwargs", {}))
+    columns = _columns(config)
     return f"{config.get('type', '?')}({columns})"
 
 

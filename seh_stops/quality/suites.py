@@ -16,6 +16,11 @@ definition and checkpoint). Every expectation carries a GX ``severity`` and the 
 
 The ``notes`` say why, in Data Docs.
 
+A raw rule that holds on some rows only is stated on a helper column of the frame that holds
+the rule's column on exactly those rows (``seh_stops.quality.conditions``: no GX
+``row_condition`` on the hot path). Its ``meta["columns"]`` names the contract column, which
+is what findings, check metadata and alerts name; its notes name the helper column and its rows.
+
 This module is the source of the committed suites in ``expectations/expectations/*.json``:
 change it, then run ``python -m seh_stops.quality.gx_setup`` and commit the JSON.
 """
@@ -30,6 +35,8 @@ from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.row_conditions import Column
 
 from seh_stops.lpz.contract import LOCATION_COLUMNS, MUTATION_COLUMNS
+from seh_stops.quality import conditions as rows_of
+from seh_stops.quality.conditions import RowsOf
 from seh_stops.quality.outcomes import BLOCKS_AT_SCALE, BLOCKS_NEVER
 from seh_stops.settings import DBT_PROJECT_DIR
 
@@ -75,21 +82,43 @@ def regions() -> list[str]:
     return list(dict.fromkeys(row["roaz_regio"] for row in rows))
 
 
-def _non_empty(column: str, why: str, meta: dict = AT_SCALE, **kwargs) -> Expectation:
+def _non_empty(column: str, why: str, meta: dict = AT_SCALE) -> Expectation:
     return gxe.ExpectColumnValueLengthsToBeBetween(
-        column=column, min_value=1, severity=WARNING, notes=why, meta=meta, **kwargs
+        column=column, min_value=1, severity=WARNING, notes=why, meta=meta
+    )
+
+
+def _on(rows: RowsOf, why: str, meta: dict) -> dict:
+    """The keyword arguments of a column expectation on the rows ``rows`` covers."""
+    return {
+        "column": rows.name,
+        "meta": {**meta, "columns": rows.column},
+        "notes": f"{why} {rows.note()}",
+    }
+
+
+def _non_empty_on(rows: RowsOf, why: str, meta: dict = AT_SCALE) -> Expectation:
+    return gxe.ExpectColumnValueLengthsToBeBetween(
+        min_value=1, severity=WARNING, **_on(rows, why, meta)
     )
 
 
 def _timestamp(column: str, why: str) -> Expectation:
     return gxe.ExpectColumnValuesToMatchRegex(
-        column=column,
         regex=TIMESTAMP_PATTERN,
-        row_condition=Column(column) != "",
         severity=WARNING,
-        meta=AT_SCALE,
-        notes=why
-        + " Specification, section 8: `YYYY-MM-DDTHH:MM:SS` with `+HH:MM`, `-HH:MM` or `Z`.",
+        **_on(
+            rows_of.given(column),
+            why
+            + " Specification, section 8: `YYYY-MM-DDTHH:MM:SS` with `+HH:MM`, `-HH:MM` or `Z`.",
+            AT_SCALE,
+        ),
+    )
+
+
+def _in_set_on(rows: RowsOf, value_set: list[str], why: str, meta: dict) -> Expectation:
+    return gxe.ExpectColumnValuesToBeInSet(
+        value_set=value_set, severity=WARNING, **_on(rows, why, meta)
     )
 
 
@@ -114,7 +143,9 @@ def raw_seh_locaties() -> SuiteSpec:
         name="raw_seh_locaties",
         key_columns=["export_datum", "recordnummer"],
         description=(
-            "Raw seh_locaties.csv rows of the checked export days (specification, section 2)."
+            "Raw seh_locaties.csv rows of the checked export days (specification, section 2). "
+            "Helper columns: per conditional rule a column holding actief_sinds on the rows the "
+            "rule covers (its notes say which)."
         ),
         expectations=[
             gxe.ExpectTableColumnsToMatchSet(
@@ -142,26 +173,26 @@ def raw_seh_locaties() -> SuiteSpec:
                 notes="ja/nee exactly: it decides whether the location counts as registering."
                 + left_out,
             ),
-            _at_scale(
-                gxe.ExpectColumnValuesToMatchRegex,
-                column="actief_sinds",
+            gxe.ExpectColumnValuesToMatchRegex(
                 regex=DATE_PATTERN,
-                row_condition=Column("actief_sinds") != "",
-                notes="actief_sinds is a date (YYYY-MM-DD) when given." + left_out,
+                severity=WARNING,
+                **_on(
+                    rows_of.ACTIEF_SINDS_GEGEVEN,
+                    "actief_sinds is a date (YYYY-MM-DD) when given." + left_out,
+                    AT_SCALE,
+                ),
             ),
-            _non_empty(
-                "actief_sinds",
+            _non_empty_on(
+                rows_of.ACTIEF_SINDS_BIJ_ACTIEF,
                 "An active SEH module names its first day; without it the location is not "
                 "counted as active (a finding).",
                 meta=NEVER,
-                row_condition=Column("seh_module_actief") == "ja",
             ),
-            _never(
-                gxe.ExpectColumnValuesToBeInSet,
-                column="actief_sinds",
-                value_set=EMPTY,
-                row_condition=Column("seh_module_actief") == "nee",
-                notes="actief_sinds is empty when the module is not active.",
+            _in_set_on(
+                rows_of.ACTIEF_SINDS_BIJ_INACTIEF,
+                EMPTY,
+                "actief_sinds is empty when the module is not active.",
+                NEVER,
             ),
             _never(
                 gxe.ExpectColumnValuesToBeInSet,
@@ -191,7 +222,8 @@ def raw_seh_statusmutaties() -> SuiteSpec:
             "Raw seh_statusmutaties.csv rows of the checked export days "
             "(specification, section 3). Helper columns: geregistreerd_datum, the local date "
             "of geregistreerd_op; identical_resend, the mutation is identically in an earlier "
-            "export day."
+            "export day; and per conditional rule a column holding a contract column on the "
+            "rows the rule covers (its notes say which)."
         ),
         expectations=[
             gxe.ExpectTableColumnsToMatchSet(
@@ -213,18 +245,15 @@ def raw_seh_statusmutaties() -> SuiteSpec:
                 value_set=STATUSES,
                 notes="stop, open or ingetrokken exactly (`Stop` is invalid)." + quarantined,
             ),
-            _at_scale(
-                gxe.ExpectColumnValuesToBeInSet,
-                column="stoptype",
-                value_set=STOP_TYPES,
-                row_condition=Column("status") == "stop",
-                notes="A stop has one of the four stop types; the regions count by type."
-                + quarantined,
+            _in_set_on(
+                rows_of.STOPTYPE_BIJ_STOP,
+                STOP_TYPES,
+                "A stop has one of the four stop types; the regions count by type." + quarantined,
+                AT_SCALE,
             ),
-            _non_empty(
-                "ingang",
+            _non_empty_on(
+                rows_of.INGANG_BIJ_STOP_OF_OPEN,
                 "A stop or open says from when it holds." + quarantined,
-                row_condition=Column("status").is_in(["stop", "open"]),
             ),
             _non_empty(
                 "geregistreerd_op", "Every mutation says when it was entered." + quarantined
@@ -236,51 +265,46 @@ def raw_seh_statusmutaties() -> SuiteSpec:
             _timestamp(
                 "geregistreerd_op", "geregistreerd_op is a contract timestamp." + quarantined
             ),
-            _at_scale(
-                gxe.ExpectColumnValuesToBeInSet,
-                column="stoptype",
-                value_set=EMPTY,
-                row_condition=Column("status") != "stop",
-                notes="Only a stop has a stoptype (forbidden_field)." + quarantined,
+            _in_set_on(
+                rows_of.STOPTYPE_BUITEN_STOP,
+                EMPTY,
+                "Only a stop has a stoptype (forbidden_field)." + quarantined,
+                AT_SCALE,
             ),
-            _at_scale(
-                gxe.ExpectColumnValuesToBeInSet,
-                column="specialisme",
-                value_set=EMPTY,
-                row_condition=Column("stoptype") != "specialisme",
-                notes="Only stoptype specialisme names a specialism (forbidden_field)."
-                + quarantined,
+            _in_set_on(
+                rows_of.SPECIALISME_BUITEN_SPECIALISME,
+                EMPTY,
+                "Only stoptype specialisme names a specialism (forbidden_field)." + quarantined,
+                AT_SCALE,
             ),
-            _never(
-                gxe.ExpectColumnValuesToBeInSet,
-                column="gepland_einde",
-                value_set=EMPTY,
-                row_condition=Column("status") != "stop",
-                notes="Only a stop has a planned end." + ignored,
+            _in_set_on(
+                rows_of.GEPLAND_EINDE_BUITEN_STOP,
+                EMPTY,
+                "Only a stop has a planned end." + ignored,
+                NEVER,
             ),
-            _non_empty(
-                "vervangt_mutatie_id",
+            _non_empty_on(
+                rows_of.VERVANGT_BIJ_INTREKKING,
                 "A withdrawal names the mutation it withdraws; without it, it has no effect."
                 + quarantined,
-                row_condition=Column("status") == "ingetrokken",
             ),
-            _never(
-                gxe.ExpectColumnValuesToBeInSet,
-                column="vervangt_mutatie_id",
-                value_set=EMPTY,
-                row_condition=Column("status") != "ingetrokken",
-                notes="Only a withdrawal names a mutation it replaces." + ignored,
+            _in_set_on(
+                rows_of.VERVANGT_BUITEN_INTREKKING,
+                EMPTY,
+                "Only a withdrawal names a mutation it replaces." + ignored,
+                NEVER,
             ),
-            _never(
-                gxe.ExpectColumnPairValuesToBeEqual,
+            gxe.ExpectColumnPairValuesToBeEqual(
+                severity=WARNING,
                 column_A="geregistreerd_datum",
-                column_B="export_datum",
+                column_B=rows_of.EXPORT_DATUM_ZONDER_HERHALING.name,
                 ignore_row_if="either_value_is_missing",
-                row_condition=Column("identical_resend") == False,  # noqa: E712 (a GX condition)
+                meta={**NEVER, "columns": "geregistreerd_datum, export_datum"},
                 notes=(
                     "A mutation is exported on the local day it was registered; another day is "
                     "kept, with a finding (specification, section 3). An identical re-send of a "
-                    "mutation from an earlier export day is the same mutation and is exempt."
+                    "mutation from an earlier export day is the same mutation and is exempt. "
+                    + rows_of.EXPORT_DATUM_ZONDER_HERHALING.note()
                 ),
             ),
         ],

@@ -12,6 +12,7 @@ from dagster import AssetCheckSeverity
 
 from orchestration.checks.gx_checks import gx_check_result
 from seh_stops.lpz.contract import MUTATION_COLUMNS
+from seh_stops.quality.conditions import with_conditions
 from seh_stops.quality.frames import local_date_of
 from seh_stops.quality.gx_context import load_context, run_checkpoint
 from seh_stops.quality.outcomes import SuiteOutcome
@@ -58,7 +59,7 @@ def frame_of(days: dict[str, list[dict[str, str]]]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records)
     frame["geregistreerd_datum"] = frame["geregistreerd_op"].map(local_date_of)
     frame["identical_resend"] = False
-    return frame
+    return with_conditions(frame, "seh_statusmutaties")
 
 
 GESLOTEN = {"status": "gesloten", "stoptype": ""}

@@ -1,0 +1,166 @@
+"""The raw GX check alone, on the same warehouse, for the working tree and a baseline.
+
+The raw check (``orchestration.checks.gx_checks.lpz_export_day_expectations``) reads the
+frames of the checked export days from DuckDB in chunks, validates them with GX and builds
+their Data Docs pages. This measures those three phases (and the imports before them) in a
+fresh process per tree and repetition, interleaved tree by tree, on the newest export day
+(a night) and on every loaded day (a backfill), without Dagster, so that a change to the
+suites or the frames is measured side by side in one run. The warehouse is loaded once, by
+the real loader, from a folder of export days (``seh-stops simulate``).
+
+The baseline is a plain copy of an older commit (``git archive REF | tar -x -C DIR``) run
+with this tree's virtualenv: the dependencies are the same, and no git worktree is made.
+Usage (docs/performance.md):
+
+    .venv/bin/seh-stops simulate --from 2016-01-01 --to 2025-12-31 --out /tmp/gx/exports
+    git archive main | (mkdir -p /tmp/gx/old && tar -x -C /tmp/gx/old)
+    .venv/bin/python -m benchmarks.gx_check --exports /tmp/gx/exports --work-dir /tmp/gx \\
+        --baseline-root /tmp/gx/old
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from seh_stops.settings import REPO_ROOT
+
+# Runs in the measured tree's process (its code first on the path): the check's own steps.
+_MEASURE = r"""
+import json, sys, time
+from datetime import date
+start = time.perf_counter()
+import duckdb
+from orchestration.checks.gx_checks import RAW_ROWS_PER_CHUNK, RAW_SUITES
+from seh_stops.quality import frames
+from seh_stops.quality.gx_context import build_data_docs, load_context, validate
+warehouse, scope = sys.argv[1], sys.argv[2]
+context = load_context()
+phases = {"imports and context": time.perf_counter() - start}
+with duckdb.connect(warehouse, read_only=True) as con:
+    loaded = [row[0] for row in con.execute(
+        "select distinct export_datum from raw.export_versies order by 1").fetchall()]
+    days = loaded[-1:] if scope == "night" else loaded
+    chunks = frames.chunk_days(days, frames.raw_row_counts(con, days), RAW_ROWS_PER_CHUNK)
+read = check = 0.0
+validated, rows, failures = [], 0, 0
+for chunk in chunks:
+    began = time.perf_counter()
+    with duckdb.connect(warehouse, read_only=True) as con:
+        by_suite = {s: frames.raw_frame(con, table, chunk) for s, table in RAW_SUITES.items()}
+    read += time.perf_counter() - began
+    began = time.perf_counter()
+    for suite, frame in by_suite.items():
+        validated.append(validate(suite, frame, context))
+        rows += len(frame)
+    check += time.perf_counter() - began
+    del by_suite
+began = time.perf_counter()
+outcomes = build_data_docs(context, validated)
+phases.update({"read frames": read, "GX validation": check,
+               "Data Docs": time.perf_counter() - began})
+findings = sorted(
+    (o.suite, f.expectation, f.columns, f.unexpected_count) for o in outcomes for f in o.failures
+)
+print(json.dumps({"phases": phases, "rows": rows, "chunks": len(chunks), "findings": findings}))
+"""
+
+
+def load_warehouse(exports: Path, work: Path) -> Path:
+    """The warehouse of every export day in ``exports``, loaded once by the real loader."""
+    import duckdb
+
+    from seh_stops.lpz.export_day import verify_export_day
+    from seh_stops.lpz.loader import ensure_raw_schema, load_export_day
+    from seh_stops.lpz.source import LocalFolderSource
+
+    warehouse = work / "warehouse.duckdb"
+    done = work / "loaded.json"
+    if done.exists():
+        return warehouse
+    warehouse.unlink(missing_ok=True)
+    source = LocalFolderSource(exports)
+    days = sorted(date.fromisoformat(folder.name) for folder in exports.iterdir())
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_raw_schema(con)
+        for day in days:
+            load_export_day(con, verify_export_day(source, day), work / "archive")
+    done.write_text(json.dumps({"days": len(days)}))
+    return warehouse
+
+
+def measure(root: Path, warehouse: Path, scope: str, data_dir: Path) -> dict:
+    """One fresh process of the tree at ``root``: the check's phases in seconds."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "SEH_DATA_DIR": str(data_dir),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(warehouse), scope],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--exports", type=Path, required=True, help="simulated export days")
+    parser.add_argument("--work-dir", type=Path, required=True)
+    parser.add_argument("--baseline-root", type=Path, help="a plain copy of the older code")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    warehouse = load_warehouse(args.exports, args.work_dir)
+    trees = {"working tree": REPO_ROOT}
+    if args.baseline_root:
+        trees = {"baseline": args.baseline_root.resolve(), **trees}
+    results: dict[str, dict[str, list[dict]]] = {}
+    for scope in ("night", "backfill"):
+        for repeat in range(args.repeats):
+            for label, root in trees.items():
+                data_dir = args.work_dir / f"data-{label.replace(' ', '-')}"
+                result = measure(root, warehouse, scope, data_dir)
+                results.setdefault(scope, {}).setdefault(label, []).append(result)
+                print(scope, repeat, label, json.dumps(result["phases"]), flush=True)
+    (args.work_dir / "gx_check.json").write_text(json.dumps(results, indent=1))
+    print(markdown(results))
+
+
+def markdown(results: dict[str, dict[str, list[dict]]]) -> str:
+    """Median seconds per phase, trees side by side, and whether their findings agree."""
+    lines = []
+    for scope, by_tree in results.items():
+        labels = list(by_tree)
+        first = by_tree[labels[0]][0]
+        lines += [
+            f"\n{scope}: {first['rows']} rows, {first['chunks']} chunk(s); findings agree: "
+            f"{len({json.dumps(r['findings']) for runs in by_tree.values() for r in runs}) == 1}",
+            "| phase | " + " | ".join(labels) + " |",
+            "|---|" + "---:|" * len(labels),
+        ]
+        for phase in first["phases"]:
+            cells = [f"{_median([r['phases'][phase] for r in by_tree[t]]):.2f} s" for t in labels]
+            lines.append(f"| {phase} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+if __name__ == "__main__":
+    main()
