@@ -8,14 +8,13 @@ fresh process per tree and repetition, interleaved tree by tree, on the newest e
 suites or the frames is measured side by side in one run. The warehouse is loaded once, by
 the real loader, from a folder of export days (``seh-stops simulate``).
 
-The baseline is a plain copy of an older commit (``git archive REF | tar -x -C DIR``) run
-with this tree's virtualenv: the dependencies are the same, and no git worktree is made.
+The baseline is a git ref, checked out and set up once under the work dir as for
+``benchmarks.run --baseline`` (``benchmarks/trees.py``: its own virtualenv and GX context).
 Usage (docs/performance.md):
 
     .venv/bin/seh-stops simulate --from 2016-01-01 --to 2025-12-31 --out /tmp/gx/exports
-    git archive main | (mkdir -p /tmp/gx/old && tar -x -C /tmp/gx/old)
     .venv/bin/python -m benchmarks.gx_check --exports /tmp/gx/exports --work-dir /tmp/gx \\
-        --baseline-root /tmp/gx/old
+        --baseline main
 """
 
 from __future__ import annotations
@@ -25,11 +24,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
-from seh_stops.settings import REPO_ROOT
+from benchmarks.trees import WORKING_TREE, Tree, baseline_tree
 
 # Runs in the measured tree's process (its code first on the path): the check's own steps.
 _MEASURE = r"""
@@ -95,18 +93,19 @@ def load_warehouse(exports: Path, work: Path) -> Path:
     return warehouse
 
 
-def measure(root: Path, warehouse: Path, scope: str, data_dir: Path) -> dict:
-    """One fresh process of the tree at ``root``: the check's phases in seconds."""
+def measure(tree: Tree, warehouse: Path, scope: str, data_dir: Path) -> dict:
+    """One fresh process of ``tree``: the check's phases in seconds."""
     shutil.rmtree(data_dir, ignore_errors=True)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(root),
-        "SEH_DATA_DIR": str(data_dir),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    env = tree.env(
+        {
+            **os.environ,
+            "SEH_DATA_DIR": str(data_dir),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
     done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(warehouse), scope],
-        cwd=root,
+        [str(tree.bin / "python"), "-c", _MEASURE, str(warehouse), scope],
+        cwd=tree.root,
         env=env,
         check=True,
         capture_output=True,
@@ -119,23 +118,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--exports", type=Path, required=True, help="simulated export days")
     parser.add_argument("--work-dir", type=Path, required=True)
-    parser.add_argument("--baseline-root", type=Path, help="a plain copy of the older code")
+    parser.add_argument("--baseline", metavar="REF", help="also measure this git ref, interleaved")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    args.work_dir.mkdir(parents=True, exist_ok=True)
-    warehouse = load_warehouse(args.exports, args.work_dir)
-    trees = {"working tree": REPO_ROOT}
-    if args.baseline_root:
-        trees = {"baseline": args.baseline_root.resolve(), **trees}
+    work = args.work_dir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    warehouse = load_warehouse(args.exports, work)
+    trees = [WORKING_TREE]
+    if args.baseline:
+        trees.insert(0, baseline_tree(args.baseline, work, lambda line: print(line, flush=True)))
     results: dict[str, dict[str, list[dict]]] = {}
     for scope in ("night", "backfill"):
         for repeat in range(args.repeats):
-            for label, root in trees.items():
-                data_dir = args.work_dir / f"data-{label.replace(' ', '-')}"
-                result = measure(root, warehouse, scope, data_dir)
-                results.setdefault(scope, {}).setdefault(label, []).append(result)
-                print(scope, repeat, label, json.dumps(result["phases"]), flush=True)
-    (args.work_dir / "gx_check.json").write_text(json.dumps(results, indent=1))
+            for tree in trees:
+                result = measure(tree, warehouse, scope, work / f"data-{tree.slug}")
+                results.setdefault(scope, {}).setdefault(tree.label, []).append(result)
+                print(scope, repeat, tree.label, json.dumps(result["phases"]), flush=True)
+    (work / "gx_check.json").write_text(json.dumps(results, indent=1))
     print(markdown(results))
 
 
