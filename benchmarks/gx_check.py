@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -151,14 +152,10 @@ def markdown(results: dict[str, dict[str, list[dict]]]) -> str:
             "|---|" + "---:|" * len(labels),
         ]
         for phase in first["phases"]:
-            cells = [f"{_median([r['phases'][phase] for r in by_tree[t]]):.2f} s" for t in labels]
+            medians = [statistics.median(r["phases"][phase] for r in by_tree[t]) for t in labels]
+            cells = [f"{median:.2f} s" for median in medians]
             lines.append(f"| {phase} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
 
 
 if __name__ == "__main__":
