@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dagster import Definitions, colored_console_logger, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets.alerts import lnaz_dq_alert
 from orchestration.assets.delivery import lnaz_publication, ministry_delivery
@@ -15,6 +14,7 @@ from orchestration.dbt import dbt_executable, dbt_project
 from orchestration.jobs import deliver_month, ingest_export_days, publish_quarter, transform
 from orchestration.loggers import progress_logger
 from orchestration.resources import ExportSourceResource, WarehouseResource
+from orchestration.resources.dbt import SehDbtCliResource
 from orchestration.resources.mail import AlertMailerResource
 from orchestration.schedules import (
     lnaz_publication_schedule,
@@ -58,7 +58,7 @@ defs = Definitions(
         "warehouse": WarehouseResource(),
         "export_source": ExportSourceResource(),  # location, token, CA: the environment
         "alert_mailer": AlertMailerResource.from_env(),
-        "dbt": DbtCliResource(
+        "dbt": SehDbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),
             dbt_executable=dbt_executable(),
