@@ -476,3 +476,54 @@ def test_the_console_script_refuses_both_reported_cases_in_one_line(tmp_path):
         assert done.stderr.count("\n") == 1 and says in done.stderr, done.stderr
         assert "Traceback" not in done.stderr and "dagster._core" not in done.stderr
         assert list(data.iterdir()) == []
+
+
+# The console script (``cli.main.console``) with ``main`` replaced by what a run leaves behind:
+# output still buffered in a pipe, an exit handler, an object that only Python's final clean-up
+# would finalize, and (with THREAD) a non-daemon thread still at work.
+EXIT_SCRIPT = """
+import atexit, os, sys, threading, time
+from pathlib import Path
+import cli.main
+
+class LeftOver:
+    def __del__(self):
+        os.write(2, b"finalized at interpreter shutdown")
+
+left_over = LeftOver()
+
+def main():
+    sys.stdout.write("last line, still in the buffer")
+    atexit.register(lambda: Path(sys.argv[1], "atexit").write_text("ran"))
+    if os.environ.get("THREAD"):
+        def late_write():
+            time.sleep(0.5)
+            Path(sys.argv[1], "thread").write_text("done")
+        threading.Thread(target=late_write).start()
+    return 3
+
+cli.main.main = main
+cli.main.console()
+"""
+
+
+@pytest.mark.parametrize("thread", ["", "1"], ids=["daemon threads only", "a non-daemon thread"])
+def test_the_console_script_exits_with_the_status_after_the_exit_handlers(tmp_path, thread):
+    """The quick exit skips only Python's final clean-up: the status, the buffered output, the
+    exit handlers and a running non-daemon thread all come through as with ``sys.exit``."""
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, str(tmp_path)],
+        cwd=settings.REPO_ROOT,
+        env={**os.environ, "THREAD": thread},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 3, done.stderr
+    assert done.stdout == "last line, still in the buffer"
+    assert (tmp_path / "atexit").read_text() == "ran"
+    if thread:  # the ordinary exit, which waits for the thread and finalizes what is left
+        assert (tmp_path / "thread").read_text() == "done"
+        assert "finalized at interpreter shutdown" in done.stderr
+    else:  # nothing left to wait for: no final collection of what the run left behind
+        assert "finalized at interpreter shutdown" not in done.stderr
