@@ -224,9 +224,19 @@ def _run(args: argparse.Namespace) -> int:
 
     preflight.check_export_days(args.first, args.last, yesterday())
     source = preflight.export_source(args.source)
-    from cli.runner import run_pipeline
+    from orchestration.dbt_parse import ParseAhead
 
-    summary = run_pipeline(source, args.first, args.last, progress=_progress)
+    # In a data dir without dbt's parse state, dbt parses on the second core while the
+    # definitions load and the days load (orchestration/dbt_parse.py).
+    parse_ahead = ParseAhead()
+    try:
+        from cli.runner import run_pipeline
+
+        summary = run_pipeline(
+            source, args.first, args.last, progress=_progress, parse_ahead=parse_ahead
+        )
+    finally:
+        parse_ahead.stop()
     _progress(
         f"Done: {len(summary.days_loaded)} export day(s) loaded, "
         f"{len(summary.not_loadable)} not loadable, {summary.materialized} assets materialized, "

@@ -26,6 +26,7 @@ from dagster import (
 from cli.orphaned_runs import fail_orphaned_runs
 from cli.preflight import UsageError
 from orchestration.assets.ingestion import verify_days
+from orchestration.dbt_parse import ParseAhead
 from orchestration.partitions import one_planned_event_per_range
 from orchestration.resources.export_source import allow_operator_source
 from orchestration.resources.export_source import run_config as export_source_run_config
@@ -112,9 +113,10 @@ def run_pipeline(
     first: date | None = None,
     last: date | None = None,
     progress: Progress = print,
+    parse_ahead: ParseAhead | None = None,
 ) -> RunSummary:
     """Load the new and corrected export days at the source (or every day of ``first..last``),
-    then rebuild everything downstream with dbt.
+    then rebuild everything downstream with dbt (after ``parse_ahead``, if any, has finished).
 
     ``source_location`` is what the operator gave on the command line: a local folder is
     allowed for the runs of this process, a URL only when the deployment's environment allows
@@ -151,6 +153,8 @@ def run_pipeline(
         log_path = settings.data_dir() / "logs" / "dbt_build.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         progress(f"Running dbt build (staging, episodes, marts, tests; log: {log_path}) ...")
+        if parse_ahead is not None:
+            parse_ahead.finish()
         # dbt's own console lines go to the log file; the progress logger shows the essentials.
         with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log):
             result = defs.resolve_job_def("transform").execute_in_process(

@@ -7,9 +7,7 @@ definitions load, in setup and in CI.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,11 +15,10 @@ from typing import Any
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
-from seh_stops.durable import write_durably
+from orchestration.dbt_parse import dbt_executable
 from seh_stops.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 def prepare_manifest() -> Path:
@@ -49,35 +46,6 @@ def prepare_manifest() -> Path:
                 + (result.stdout + result.stderr).strip()
             )
     return manifest
-
-
-def keep_partial_parse_state(invocation_target_path: Path) -> None:
-    """Keep the partial-parse state of a finished dbt invocation for the next one.
-
-    dagster-dbt gives every invocation a target folder of its own and seeds it with
-    ``target/partial_parse.msgpack``. dbt discards that state when the profile differs, and
-    the profile holds the warehouse path, so the state that ``dbt parse`` wrote at set-up
-    (for ``data/``) made every run in another data dir parse the whole project again: 10-30 s
-    of every nightly run (docs/performance.md). Copying the state back after each build makes
-    the next run in the same data dir parse only what changed. Written durably (a temporary
-    name and a rename), so a concurrent invocation never copies half a file.
-    """
-    state = invocation_target_path / PARTIAL_PARSE_FILE
-    if not state.exists():
-        return
-    kept = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE_FILE
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    write_durably(kept, state.read_bytes())
-
-
-def dbt_executable() -> str:
-    """The ``dbt`` of this virtualenv: the one whose version the project pins."""
-    # sys.prefix is the virtualenv even when the interpreter path was resolved past its symlink
-    # (Dagster's code server is started that way).
-    in_venv = Path(sys.prefix) / "bin" / "dbt"
-    if in_venv.exists():
-        return str(in_venv)
-    return shutil.which("dbt") or "dbt"
 
 
 # The intermediate layer is one step per model in sub-domain folders (validatie, episodes,

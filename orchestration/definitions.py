@@ -10,7 +10,8 @@ from orchestration.assets.ingestion import lpz_export_day
 from orchestration.assets.inventory import lpz_export_inventaris
 from orchestration.assets.transform import seh_stops_dbt_assets
 from orchestration.checks import asset_checks, freshness_sensor
-from orchestration.dbt import dbt_executable, dbt_project
+from orchestration.dbt import dbt_project
+from orchestration.dbt_parse import dbt_executable
 from orchestration.jobs import deliver_month, ingest_export_days, publish_quarter, transform
 from orchestration.loggers import progress_logger
 from orchestration.resources import ExportSourceResource, WarehouseResource
@@ -60,6 +61,11 @@ defs = Definitions(
         "alert_mailer": AlertMailerResource.from_env(),
         "dbt": SehDbtCliResource(
             project_dir=dbt_project,
+            # dbt's console lines reach the run's log (and the CLI's logs/dbt_build.log); its
+            # debug-level file log of every statement cost a tenth of each build, mostly in
+            # its logging lock between dbt's threads (docs/performance.md). A failed build
+            # keeps its compiled SQL and run_results.json; `dbt build --debug` shows more.
+            global_config_flags=["--log-level-file", "none"],
             profiles_dir=str(dbt_project.profiles_dir),
             dbt_executable=dbt_executable(),
         ),

@@ -15,7 +15,8 @@ from typing import Any
 from dagster import AssetExecutionContext, Failure
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.dbt import dbt_project, keep_partial_parse_state, translator
+from orchestration.dbt import dbt_project, translator
+from orchestration.dbt_parse import invocation_target_path, keep_partial_parse_state
 
 UNIT_TESTS_ENV = "SEH_DBT_UNIT_TESTS"
 
@@ -32,7 +33,12 @@ def seh_stops_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource) ->
     # A failing data test is a failed asset check, not a failed step: the models it tested are
     # built, and what comes after (findings, alerts) must still run. A node that does not
     # build (an error) fails the step, after everything that did build was reported.
-    invocation = dbt.cli(build_args(), context=context, raise_on_error=False)
+    invocation = dbt.cli(
+        build_args(),
+        context=context,
+        raise_on_error=False,
+        target_path=invocation_target_path(context.run.run_id),
+    )
     yield from invocation.stream()
     keep_partial_parse_state(invocation.target_path)
     errors = [

@@ -5,7 +5,7 @@ own process that this project never uses, and they cost about 4 s of every run t
 (docs/performance.md):
 
 - it starts ``dbt --version`` to learn the dbt version (1.5 s): the dbt this project runs is
-  the virtualenv's own (``orchestration.dbt.dbt_executable``), whose version is the installed
+  the virtualenv's own (``orchestration.dbt_parse.dbt_executable``), whose version is the installed
   dbt-core package's, known without starting a process;
 - it imports dbt-core into the run's process and opens an adapter on the warehouse (2.6 s),
   only for ``fetch_row_counts()`` and ``fetch_column_metadata()`` on the event stream. The

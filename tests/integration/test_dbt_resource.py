@@ -9,13 +9,14 @@ import re
 import subprocess
 import sys
 
-from orchestration.dbt import dbt_executable
+from orchestration.dbt_parse import dbt_executable
 from seh_stops.settings import REPO_ROOT
 
 # In a fresh interpreter, so that nothing else has imported dbt-core yet: the code location's
 # own resource runs a real `dbt parse`, with dagster-dbt's version probe made to fail loudly.
 SCRIPT = """
 import json, sys
+from pathlib import Path
 import dagster_dbt.core.resource as upstream
 
 def no_version_probe(*args, **kwargs):
@@ -26,7 +27,9 @@ from orchestration.dbt import dbt_project
 from orchestration.definitions import defs
 
 dbt = defs.resources["dbt"]
-invocation = dbt.cli(["parse", "--quiet"], manifest=dbt_project.manifest_path)
+invocation = dbt.cli(
+    ["parse", "--quiet"], manifest=dbt_project.manifest_path, target_path=Path(sys.argv[1])
+)
 invocation.wait()
 print(json.dumps({
     "resource": type(dbt).__name__,
@@ -48,7 +51,7 @@ def test_a_dbt_command_starts_dbt_only(tmp_path):
         "SEH_WAREHOUSE_PATH": str(tmp_path / "data" / "warehouse.duckdb"),
     }
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "target")],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

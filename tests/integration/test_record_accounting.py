@@ -13,7 +13,7 @@ import subprocess
 
 import duckdb
 
-from orchestration.dbt import dbt_executable
+from orchestration.dbt_parse import dbt_executable
 from seh_stops import settings
 
 TEST_NAME = "assert_every_current_raw_record_is_accounted_for"

@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from cli.runner import run_pipeline
-from orchestration.dbt import dbt_executable
+from orchestration.dbt_parse import dbt_executable
 from orchestration.resources import WarehouseResource
 from seh_stops import settings
 from seh_stops.warehouse import open_read_only

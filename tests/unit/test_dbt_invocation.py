@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from orchestration import dbt
+from orchestration import dbt_parse
 from orchestration.assets.transform import UNIT_TESTS_ENV, build_args
+from seh_stops import settings
 
 
 def test_dbt_unit_tests_run_only_when_asked(monkeypatch):
@@ -13,16 +14,16 @@ def test_dbt_unit_tests_run_only_when_asked(monkeypatch):
     assert build_args() == ["build"]
 
 
-def test_the_partial_parse_state_of_a_build_is_kept_for_the_next(tmp_path, monkeypatch):
-    project = tmp_path / "dbt_project"
-    invocation = project / "target" / "seh_stops_dbt_assets-run-1"
-    invocation.mkdir(parents=True)
-    monkeypatch.setattr(dbt, "DBT_PROJECT_DIR", project)
-    dbt.keep_partial_parse_state(invocation)  # nothing to keep: no error, no file
-    assert not (project / "target" / dbt.PARTIAL_PARSE_FILE).exists()
-    (invocation / dbt.PARTIAL_PARSE_FILE).write_bytes(b"state of run 1")
-    dbt.keep_partial_parse_state(invocation)
-    assert (project / "target" / dbt.PARTIAL_PARSE_FILE).read_bytes() == b"state of run 1"
-    assert [p.name for p in (project / "target").iterdir() if p.is_file()] == [
-        dbt.PARTIAL_PARSE_FILE
-    ]
+def test_the_partial_parse_state_of_a_build_is_kept_in_its_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(settings.DATA_DIR_ENV, str(tmp_path / "data"))
+    first = dbt_parse.invocation_target_path("run-1-of-the-data-dir")
+    assert first.parent == tmp_path / "data" / dbt_parse.DBT_STATE_FOLDER
+    assert list(first.iterdir()) == []  # no state yet: nothing to seed it with
+    dbt_parse.keep_partial_parse_state(first)  # nothing to keep: no error, no file
+    assert not dbt_parse.parse_state_path().exists()
+    (first / dbt_parse.PARTIAL_PARSE_FILE).write_bytes(b"state of run 1")
+    dbt_parse.keep_partial_parse_state(first)
+    assert dbt_parse.parse_state_path().read_bytes() == b"state of run 1"
+    second = dbt_parse.invocation_target_path("run-2-of-the-data-dir")
+    assert second != first
+    assert (second / dbt_parse.PARTIAL_PARSE_FILE).read_bytes() == b"state of run 1"
