@@ -7,6 +7,7 @@ loads the definitions, so that the parse runs while they load.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -74,11 +75,15 @@ class ParseAhead:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
+        self._made: list[Path] = []
         state_folder = settings.data_dir() / DBT_STATE_FOLDER
         self._folder = state_folder / f"{PARSE_AHEAD_PREFIX}{os.getpid()}"
         _remove_leftovers(state_folder)
         if parse_state_path().exists():
             return
+        # the folders this makes, removed again by stop() when they are left empty: a run
+        # that is refused before it starts leaves the data dir as it was
+        self._made = [f for f in (self._folder, *self._folder.parents) if not f.exists()]
         make_folders(self._folder)
         self._process = subprocess.Popen(
             [
@@ -121,6 +126,9 @@ class ParseAhead:
             self._process.wait()
             self._process = None
         shutil.rmtree(self._folder, ignore_errors=True)
+        for folder in self._made[1:]:
+            with contextlib.suppress(OSError):  # not empty: it holds what a build kept
+                folder.rmdir()
 
 
 def _remove_leftovers(state_folder: Path) -> None:

@@ -82,6 +82,13 @@ def test_a_parse_ahead_that_is_stopped_leaves_nothing(tmp_path, monkeypatch):
     ahead.stop()
     assert not parse_state_path().exists()
     assert list((data / DBT_STATE_FOLDER).iterdir()) == []
+    # in a data dir it made, a parse that is stopped leaves nothing at all
+    fresh = tmp_path / "fresh" / "data"
+    _use_data_dir(monkeypatch, fresh)
+    ahead = ParseAhead()
+    assert ahead.started
+    ahead.stop()
+    assert not (tmp_path / "fresh").exists()
 
 
 def test_the_first_run_in_a_new_data_dir_builds_on_a_partial_parse(reference_run):
