@@ -10,6 +10,7 @@ the raw tables; an older or equal version is not loaded and is reported as stale
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -23,6 +24,9 @@ from seh_stops.durable import make_folders, write_durably
 from seh_stops.lpz.contract import COLUMNS_BY_FILE, LOCATIONS_FILE, MUTATIONS_FILE
 from seh_stops.lpz.export_day import LoadableExportDay
 
+# Threads that archive the days of a batch; their work is waiting for the disk (see
+# archive_export_days), so more threads than cores: 8 archived a day in a quarter of the time.
+ARCHIVE_WRITERS = 8
 RAW_TABLE_BY_FILE = {LOCATIONS_FILE: "raw.seh_locaties", MUTATIONS_FILE: "raw.seh_statusmutaties"}
 _LINEAGE_COLUMNS = (
     "versie_id",
@@ -82,6 +86,10 @@ def load_export_days(
     ensure_raw_schema(con)
     current = _current_versions(con, [export_day.day for export_day in export_days])
     loaded = _loaded_version_ids(con, [export_day.version_id for export_day in export_days])
+    archived = archive_export_days(
+        [export_day for export_day in export_days if export_day.version_id not in loaded],
+        archive_root,
+    )
     results, to_load = [], []
     for export_day in export_days:
         day = export_day.day.isoformat()
@@ -93,7 +101,7 @@ def load_export_days(
                 )
             )
             continue
-        archive_path = archive_export_day(export_day, archive_root)
+        archive_path = archived[export_day.version_id]
         if now is not None and now[1] >= export_day.generated_at:
             results.append(
                 LoadResult(day, export_day.version_id, LoadOutcome.STALE, current_version_id=now[0])
@@ -167,6 +175,31 @@ def _insert_versions(
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def archive_export_days(
+    export_days: Sequence[LoadableExportDay], archive_root: Path
+) -> dict[str, Path]:
+    """Archive every version of ``export_days``; returns each version's folder by versie_id.
+
+    Each file is flushed to disk on its own (two ``fsync`` calls), and one after the other
+    they were most of a backfill's loading: 3 ms a day, 11 s of a ten-year backfill here. The
+    disk commits concurrent flushes together, so the days are archived by
+    :data:`ARCHIVE_WRITERS` threads, each day's versions in order by one of them; the
+    guarantees of :func:`archive_export_day` hold for every file, and every file is archived
+    before this returns (before any row of the batch is inserted).
+    """
+    by_day: dict[date, list[LoadableExportDay]] = {}
+    for export_day in export_days:
+        by_day.setdefault(export_day.day, []).append(export_day)
+
+    def archive_day(versions: list[LoadableExportDay]) -> list[tuple[str, Path]]:
+        return [(v.version_id, archive_export_day(v, archive_root)) for v in versions]
+
+    if len(by_day) <= 1:
+        return dict(pair for versions in by_day.values() for pair in archive_day(versions))
+    with ThreadPoolExecutor(ARCHIVE_WRITERS, thread_name_prefix="archive") as pool:
+        return dict(pair for pairs in pool.map(archive_day, by_day.values()) for pair in pairs)
 
 
 def archive_export_day(export_day: LoadableExportDay, archive_root: Path) -> Path:

@@ -189,6 +189,17 @@ def test_a_batch_of_days_loads_each_version_once_with_its_outcome(con, tmp_path)
         "seh_statusmutaties": 3,
         "quarantaine": 1,
     }
+    # every version archived whole under its own folder (the days by threads of their own),
+    # and nothing else: no temporary file left
+    archived = {p.relative_to(archive) for p in archive.rglob("*") if p.is_file()}
+    expected = set()
+    for version in (first, second, correction):
+        folder = archive / version.day.isoformat() / version.generated_on.replace(":", "")
+        folder = folder.with_name(folder.name.replace("+", "p"))
+        for name, content in version.contents.items():
+            assert (folder / name).read_bytes() == content
+            expected.add((folder / name).relative_to(archive))
+    assert archived == expected
     between = tmp_path / "c"
     write_day(between, DAY, mutations=[mutation_line("M9")], generated_on="2023-01-11T09:00:00Z")
     older = verify_export_day(LocalFolderSource(between), DAY)
