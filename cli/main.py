@@ -323,6 +323,8 @@ def console() -> NoReturn:
     run), flushes the standard streams and ends the process. Every file the pipeline writes is
     closed (most written durably) and every warehouse connection closed before ``main``
     returns. A non-daemon thread still running gets the ordinary exit, which waits for it.
+    Only the installed ``seh-stops`` command exits this way; ``python -m cli.main`` (under a
+    profiler, say) exits as usual.
     """
     code = main()
     others = [t for t in threading.enumerate() if t is not threading.main_thread()]
@@ -335,4 +337,5 @@ def console() -> NoReturn:
 
 
 if __name__ == "__main__":
-    console()
+    # the ordinary exit: `python -m cProfile -m cli.main ...` writes its profile after this
+    sys.exit(main())
