@@ -25,7 +25,7 @@ from dagster import (
 
 from cli.orphaned_runs import fail_orphaned_runs
 from cli.preflight import UsageError
-from orchestration.assets.ingestion import verify_days
+from orchestration.assets.ingestion import KEEP_VERIFIED_BYTES, verify_days
 from orchestration.dbt_parse import ParseAhead
 from orchestration.partitions import one_planned_event_per_range
 from orchestration.resources.export_source import allow_operator_source
@@ -34,6 +34,7 @@ from seh_stops import settings
 from seh_stops.days import contiguous_blocks
 from seh_stops.lpz.export_day import ExportDayNotLoadable
 from seh_stops.lpz.http_source import HttpExportSource, yesterday
+from seh_stops.lpz.parsed_once import parse_each_file_once
 from seh_stops.lpz.pending import (
     http_probe_start,
     loaded_versions,
@@ -134,6 +135,20 @@ def run_pipeline(
         if not days:
             progress(f"No new or corrected export day at {source.describe()}.")
     defs = _definitions()
+    # the ingestion asset verifies the days again, reading every file, and takes the parse of
+    # the bytes verified here instead of parsing them again (seh_stops/lpz/parsed_once.py)
+    with parse_each_file_once(KEEP_VERIFIED_BYTES):
+        return _verify_load_and_build(defs, source, source_location, days, progress, parse_ahead)
+
+
+def _verify_load_and_build(
+    defs: Definitions,
+    source: ExportSource,
+    source_location: str,
+    days: list[date],
+    progress: Progress,
+    parse_ahead: ParseAhead | None,
+) -> RunSummary:
     progress(f"Verifying {len(days)} export day(s) at {source.describe()} ...")
     verified, problems = verify_days(source, days)
     summary = RunSummary(not_loadable=problems)

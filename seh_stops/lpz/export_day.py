@@ -21,8 +21,9 @@ from seh_stops.lpz.contract import (
     DATA_FILES,
     MANIFEST_FILE,
 )
-from seh_stops.lpz.csv_file import ParsedFile, UnreadableFile, parse_export_csv
+from seh_stops.lpz.csv_file import ParsedFile, UnreadableFile
 from seh_stops.lpz.limits import RefusedFile
+from seh_stops.lpz.parsed_once import parse_export_csv_once
 from seh_stops.lpz.source import ExportSource
 from seh_stops.lpz.timestamps import parse_lpz_timestamp
 from seh_stops.settings import share_from_env
@@ -120,7 +121,7 @@ def verify_export_day(source: ExportSource, day: date) -> LoadableExportDay:
         if digest != listed["sha256"].lower():
             raise IncompleteExportDay(day, f"{name}: SHA-256 differs from the manifest")
         try:
-            parsed = parse_export_csv(name, content, COLUMNS_BY_FILE[name])
+            parsed = parse_export_csv_once(name, content, digest, COLUMNS_BY_FILE[name])
         except UnreadableFile as exc:
             raise IncompleteExportDay(day, str(exc)) from exc
         if parsed.record_count != listed["rijen"]:
