@@ -11,7 +11,7 @@ from dagster import (
     asset,
 )
 
-from orchestration.partitions import export_days
+from orchestration.partitions import add_metadata_per_partition, export_days
 from orchestration.resources import ExportSourceResource, WarehouseResource
 from seh_stops import settings
 from seh_stops.batching import consecutive_batches
@@ -87,6 +87,11 @@ def lpz_export_day(
                 log.loaded(result)
             if changed:
                 raise changed
+    # each day's materialization holds that day's figures; the range's event metadata
+    # (MaterializeResult) is only a small summary, copied into every day's event
+    add_metadata_per_partition(
+        context, {result.day: day_metadata(result) for result in log.results}
+    )
     return MaterializeResult(metadata=load_metadata(log.results))
 
 
@@ -108,9 +113,6 @@ class _LoadLog:
 
     def loaded(self, result: LoadResult) -> None:
         self.results.append(result)
-        # each day's materialization holds that day's figures; the range's event metadata
-        # (MaterializeResult) is only a small summary, copied into every day's event
-        self.context.add_asset_metadata(day_metadata(result), partition_key=result.day)
         if not self.by_month or _noteworthy(result):
             self.context.log.info(_describe(result))
         if not self.by_month:
