@@ -224,19 +224,14 @@ def _run(args: argparse.Namespace) -> int:
 
     preflight.check_export_days(args.first, args.last, yesterday())
     source = preflight.export_source(args.source)
-    from orchestration.dbt_parse import ParseAhead
+    from orchestration.dbt_worker import DbtWorker
 
-    # In a data dir without dbt's parse state, dbt parses on the second core while the
-    # definitions load and the days load (orchestration/dbt_parse.py).
-    parse_ahead = ParseAhead()
-    try:
+    # dbt imports and parses the project on the second core while the definitions load and
+    # the days load, and then runs the build (orchestration/dbt_worker.py).
+    with DbtWorker():
         from cli.runner import run_pipeline
 
-        summary = run_pipeline(
-            source, args.first, args.last, progress=_progress, parse_ahead=parse_ahead
-        )
-    finally:
-        parse_ahead.stop()
+        summary = run_pipeline(source, args.first, args.last, progress=_progress)
     _progress(
         f"Done: {len(summary.days_loaded)} export day(s) loaded, "
         f"{len(summary.not_loadable)} not loadable, {summary.materialized} assets materialized, "

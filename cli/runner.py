@@ -26,7 +26,6 @@ from dagster import (
 from cli.orphaned_runs import fail_orphaned_runs
 from cli.preflight import UsageError
 from orchestration.assets.ingestion import KEEP_VERIFIED_BYTES, verify_days
-from orchestration.dbt_parse import ParseAhead
 from orchestration.partitions import one_planned_event_per_range
 from orchestration.resources.export_source import allow_operator_source
 from orchestration.resources.export_source import run_config as export_source_run_config
@@ -114,10 +113,9 @@ def run_pipeline(
     first: date | None = None,
     last: date | None = None,
     progress: Progress = print,
-    parse_ahead: ParseAhead | None = None,
 ) -> RunSummary:
     """Load the new and corrected export days at the source (or every day of ``first..last``),
-    then rebuild everything downstream with dbt (after ``parse_ahead``, if any, has finished).
+    then rebuild everything downstream with dbt.
 
     ``source_location`` is what the operator gave on the command line: a local folder is
     allowed for the runs of this process, a URL only when the deployment's environment allows
@@ -138,7 +136,7 @@ def run_pipeline(
     # the ingestion asset verifies the days again, reading every file, and takes the parse of
     # the bytes verified here instead of parsing them again (seh_stops/lpz/parsed_once.py)
     with parse_each_file_once(KEEP_VERIFIED_BYTES):
-        return _verify_load_and_build(defs, source, source_location, days, progress, parse_ahead)
+        return _verify_load_and_build(defs, source, source_location, days, progress)
 
 
 def _verify_load_and_build(
@@ -147,7 +145,6 @@ def _verify_load_and_build(
     source_location: str,
     days: list[date],
     progress: Progress,
-    parse_ahead: ParseAhead | None,
 ) -> RunSummary:
     progress(f"Verifying {len(days)} export day(s) at {source.describe()} ...")
     verified, problems = verify_days(source, days)
@@ -168,8 +165,6 @@ def _verify_load_and_build(
         log_path = settings.data_dir() / "logs" / "dbt_build.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         progress(f"Running dbt build (staging, episodes, marts, tests; log: {log_path}) ...")
-        if parse_ahead is not None:
-            parse_ahead.finish()
         # dbt's own console lines go to the log file; the progress logger shows the essentials.
         with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log):
             result = defs.resolve_job_def("transform").execute_in_process(

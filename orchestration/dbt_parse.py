@@ -1,32 +1,24 @@
-"""Parsing the dbt project: the executable, the data dir's partial-parse state, and a parse
-started ahead of the build.
+"""Parsing the dbt project: the executable and the data dir's partial-parse state.
 
-Light on imports (no Dagster, no dbt-core) on purpose: the CLI starts the parse ahead before it
-loads the definitions, so that the parse runs while they load.
+Light on imports (no Dagster, no dbt-core) on purpose: the CLI's dbt worker
+(orchestration/dbt_worker.py) uses it before the definitions load.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 from seh_stops import settings
 from seh_stops.durable import make_folders, write_durably
-from seh_stops.processes import process_exists
-from seh_stops.settings import DBT_PROJECT_DIR
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
-# In the data dir: the partial-parse state made for its warehouse, and the target folder of
-# each dbt invocation (artifacts and dbt's own log; removed after a build that succeeded).
+# In the data dir: the partial-parse state made for its warehouse, the target folder of each
+# dbt invocation (artifacts and dbt's own log; removed after a build that succeeded) and the
+# folder of the CLI's dbt worker while it runs.
 DBT_STATE_FOLDER = "dbt"
-PARSE_AHEAD_PREFIX = "parse-ahead-"
-# A full parse takes seconds; one that takes longer than this is not waited for.
-PARSE_AHEAD_TIMEOUT_SECONDS = 300
 
 
 def parse_state_path() -> Path:
@@ -62,84 +54,6 @@ def keep_partial_parse_state(invocation_target_path: Path) -> None:
     if state.exists():
         make_folders(parse_state_path().parent)
         write_durably(parse_state_path(), state.read_bytes())
-
-
-class ParseAhead:
-    """``dbt parse`` in the background for a data dir without a partial-parse state yet.
-
-    A full parse costs a few seconds of a run's fixed cost, in a process of its own; started
-    when the CLI starts, it runs on the second core while the run loads and checks the export
-    days, and the dbt build then parses only what changed. :meth:`finish` waits for it and
-    keeps its state; a failed parse keeps nothing (the build parses, and reports, itself).
-    """
-
-    def __init__(self) -> None:
-        self._process: subprocess.Popen[bytes] | None = None
-        self._made: list[Path] = []
-        state_folder = settings.data_dir() / DBT_STATE_FOLDER
-        self._folder = state_folder / f"{PARSE_AHEAD_PREFIX}{os.getpid()}"
-        _remove_leftovers(state_folder)
-        if parse_state_path().exists():
-            return
-        # the folders this makes, removed again by stop() when they are left empty: a run
-        # that is refused before it starts leaves the data dir as it was
-        self._made = [f for f in (self._folder, *self._folder.parents) if not f.exists()]
-        make_folders(self._folder)
-        self._process = subprocess.Popen(
-            [
-                dbt_executable(),
-                *("--log-level-file", "none", "parse", "--quiet"),
-                *("--profiles-dir", str(DBT_PROJECT_DIR)),
-            ],
-            cwd=DBT_PROJECT_DIR,
-            env={
-                **os.environ,
-                "DBT_TARGET_PATH": str(self._folder),
-                "DBT_LOG_PATH": str(self._folder),  # dbt makes the folder even without a file log
-                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            },
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    @property
-    def started(self) -> bool:
-        return self._process is not None
-
-    def finish(self) -> None:
-        """Wait for the parse and keep its state (nothing to wait for when none started)."""
-        if self._process is None:
-            return
-        try:
-            if self._process.wait(timeout=PARSE_AHEAD_TIMEOUT_SECONDS) == 0:
-                keep_partial_parse_state(self._folder)
-        except subprocess.TimeoutExpired:
-            self.stop()
-        finally:
-            self._process = None
-            shutil.rmtree(self._folder, ignore_errors=True)
-
-    def stop(self) -> None:
-        """End the parse without keeping anything (the run stopped before its build)."""
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait()
-            self._process = None
-        shutil.rmtree(self._folder, ignore_errors=True)
-        for folder in self._made[1:]:
-            with contextlib.suppress(OSError):  # not empty: it holds what a build kept
-                folder.rmdir()
-
-
-def _remove_leftovers(state_folder: Path) -> None:
-    """The folders of parses ahead whose CLI process was killed (a parse never outlives it
-    otherwise)."""
-    if not state_folder.is_dir():
-        return
-    for folder in state_folder.glob(f"{PARSE_AHEAD_PREFIX}*"):
-        pid = folder.name.removeprefix(PARSE_AHEAD_PREFIX)
-        if pid.isdigit() and not process_exists(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def dbt_executable() -> str:

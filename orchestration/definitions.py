@@ -11,7 +11,7 @@ from orchestration.assets.inventory import lpz_export_inventaris
 from orchestration.assets.transform import seh_stops_dbt_assets
 from orchestration.checks import asset_checks, freshness_sensor
 from orchestration.dbt import dbt_project
-from orchestration.dbt_parse import dbt_executable
+from orchestration.dbt_worker import executable_for_runs
 from orchestration.jobs import deliver_month, ingest_export_days, publish_quarter, transform
 from orchestration.loggers import progress_logger
 from orchestration.resources import ExportSourceResource, WarehouseResource
@@ -67,7 +67,8 @@ defs = Definitions(
             # keeps its compiled SQL and run_results.json; `dbt build --debug` shows more.
             global_config_flags=["--log-level-file", "none"],
             profiles_dir=str(dbt_project.profiles_dir),
-            dbt_executable=dbt_executable(),
+            # in `seh-stops run`, dbt's import and parse happened ahead in its worker
+            dbt_executable=executable_for_runs(),
         ),
     },
 )

@@ -34,9 +34,11 @@ class SehDbtCliResource(DbtCliResource):
 
     @cached_property
     def _cli_version(self) -> version.Version:
-        """The installed dbt-core's version when the executable is this virtualenv's dbt, the
-        one it starts; otherwise ask the executable, as dagster-dbt does."""
-        if Path(self.dbt_executable) == Path(sys.prefix) / "bin" / "dbt":
+        """The installed dbt-core's version when the executable is this virtualenv's dbt, or
+        its ``seh-stops-dbt`` that runs it (orchestration/dbt_worker.py); otherwise ask the
+        executable, as dagster-dbt does."""
+        bin_folder = Path(sys.prefix) / "bin"
+        if Path(self.dbt_executable) in (bin_folder / "dbt", bin_folder / "seh-stops-dbt"):
             return version.parse(installed_version("dbt-core"))
         return DbtCliResource._cli_version.func(self)  # type: ignore[attr-defined]
 
