@@ -304,7 +304,8 @@ def _run_command(
     # the client ended (killed): stop the command, as dbt stops on Ctrl-C
     threading.Thread(target=_interrupt_when_closed, args=(connection,), daemon=True).start()
     if reason is not None:
-        print(f"seh-stops-dbt: dbt parses for this command: {reason}", flush=True)
+        if "build" in args:  # where the manifest was expected: say why it was not used
+            print(f"seh-stops-dbt: dbt parses for this command: {reason}", flush=True)
         manifest = None
     elif manifest is not None:
         _hand_over_parse_state(folder, env)
@@ -401,17 +402,21 @@ def client() -> None:
 def _through_worker(folder: Path, args: list[str]) -> int | None:
     """The worker's exit code for the command, or None when no worker started it (then none
     will: a worker that does not start it in time is ended)."""
+    cwd = os.getcwd()
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        connection.connect(str(folder / SOCKET_NAME))
+        os.chdir(folder)  # the relative name: socket paths are limited to 108 bytes
+        connection.connect(SOCKET_NAME)
     except OSError:
         connection.close()
         return None
+    finally:
+        os.chdir(cwd)
     with connection:
         pid, uid = _peer(connection)
         if uid != os.getuid():
             return None
-        body = json.dumps({"args": args, "env": dict(os.environ), "cwd": os.getcwd()}).encode()
+        body = json.dumps({"args": args, "env": dict(os.environ), "cwd": cwd}).encode()
         connection.settimeout(START_TIMEOUT_SECONDS)
         try:
             socket.send_fds(connection, [struct.pack("!I", len(body))], [1, 2])

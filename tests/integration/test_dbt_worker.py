@@ -122,6 +122,19 @@ def test_a_command_the_manifest_does_not_fit_parses_itself(tmp_path, monkeypatch
     assert re.search(r"Found \d+ models", done.stdout), done.stdout
 
 
+def test_a_worker_in_a_data_dir_deeper_than_a_socket_path_may_be(tmp_path, monkeypatch):
+    deep = tmp_path / ("d" * 60) / ("e" * 60) / "data"
+    _use_data_dir(monkeypatch, deep)
+    with DbtWorker() as worker:
+        assert len(str(worker.folder / SOCKET_NAME)) > 108  # AF_UNIX's limit
+        _wait_for_socket(worker)
+        done = _dbt("--version", target=tmp_path / "t")
+        assert done.returncode == 0 and "Core" in done.stdout, done.stdout
+        assert PARSES_ITSELF not in done.stdout
+        # it ran in the worker, which serves one command and ends
+        assert worker._process is not None and worker._process.wait(timeout=30) == 0
+
+
 def test_without_a_worker_the_client_is_dbt(tmp_path, monkeypatch):
     client = Path(executable_for_runs()).with_name("seh-stops-dbt")
     for env in ({}, {WORKER_ENV: str(tmp_path / "no-worker-here")}):
