@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -42,20 +43,25 @@ def _wait_for_socket(worker: DbtWorker) -> None:
         time.sleep(0.05)
 
 
+def _dagster_dbt_env(target: Path) -> dict[str, str]:
+    """The environment dagster-dbt gives a dbt command with its own target path."""
+    return {
+        **os.environ,
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(target),
+        "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
+        "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
 def _dbt(*args: str, target: Path) -> subprocess.CompletedProcess[str]:
     """``dbt <args>`` as dagster-dbt starts it: the executable of the definitions, from the
     project folder, with its own target path, output and errors on one pipe."""
     return subprocess.run(
         [executable_for_runs(), "--log-level-file", "none", *args],
         cwd=DBT_PROJECT_DIR,
-        env={
-            **os.environ,
-            "DBT_TARGET_PATH": str(target),
-            "DBT_LOG_PATH": str(target),
-            "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR),
-            "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
-            "PYTHONUNBUFFERED": "1",
-        },
+        env=_dagster_dbt_env(target),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -108,6 +114,30 @@ def test_a_build_that_fails_fails_with_dbts_exit_code(tmp_path, monkeypatch):
     assert done.returncode == 1, done.stdout
     assert "ERROR creating sql view model staging.stg_lpz__export_controles" in done.stdout
     assert PARSES_ITSELF not in done.stdout
+
+
+def test_ctrl_c_to_the_client_stops_dbt_in_the_worker(tmp_path, monkeypatch):
+    _use_data_dir(monkeypatch, tmp_path / "data")
+    with DbtWorker() as worker:
+        _wait_for_socket(worker)
+        client = subprocess.Popen(
+            [executable_for_runs(), "--log-level-file", "none", "build", "--select", SEED],
+            cwd=DBT_PROJECT_DIR,
+            env=_dagster_dbt_env(tmp_path / "t"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert client.stdout is not None
+        first = client.stdout.readline()  # dbt has started, in the worker
+        assert "Running with dbt" in first, first
+        client.send_signal(signal.SIGINT)  # what dagster-dbt sends when a run is stopped
+        output = client.stdout.read()
+        code = client.wait(timeout=120)
+        assert worker._process is not None and worker._process.wait(timeout=30) == 0
+    assert code != 0, output
+    assert "KeyboardInterrupt" in output, output  # dbt in the worker got the Ctrl-C
+    assert "OK loaded seed file" not in output, output
 
 
 def test_a_command_the_manifest_does_not_fit_parses_itself(tmp_path, monkeypatch):
