@@ -133,13 +133,15 @@ class DbtWorker:
 
 
 def _remove_leftovers(state_folder: Path) -> None:
-    """The folders of workers whose CLI process was killed (a worker ends with it)."""
+    """The folders of workers whose CLI process was killed (a worker ends with it), and of
+    the parses ahead that earlier versions started the same way."""
     if not state_folder.is_dir():
         return
-    for folder in state_folder.glob(f"{WORKER_PREFIX}*"):
-        pid = folder.name.removeprefix(WORKER_PREFIX)
-        if pid.isdigit() and not process_exists(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
+    for prefix in (WORKER_PREFIX, "parse-ahead-"):
+        for folder in state_folder.glob(f"{prefix}*"):
+            pid = folder.name.removeprefix(prefix)
+            if pid.isdigit() and not process_exists(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def executable_for_runs() -> str:
@@ -302,7 +304,10 @@ def _run_command(
     sys.stderr.reconfigure(line_buffering=True, write_through=True)
     connection.sendall(STARTED)
     # the client ended (killed): stop the command, as dbt stops on Ctrl-C
-    threading.Thread(target=_interrupt_when_closed, args=(connection,), daemon=True).start()
+    finished = threading.Event()
+    threading.Thread(
+        target=_interrupt_when_closed, args=(connection, finished), daemon=True
+    ).start()
     if reason is not None:
         if "build" in args:  # where the manifest was expected: say why it was not used
             print(f"seh-stops-dbt: dbt parses for this command: {reason}", flush=True)
@@ -310,6 +315,7 @@ def _run_command(
     elif manifest is not None:
         _hand_over_parse_state(folder, env)
     code = _dbt_main(args, manifest)
+    finished.set()  # from here on the client may close: that is no reason to interrupt
     sys.stdout.flush()
     sys.stderr.flush()
     with open(os.devnull, "wb") as devnull:  # the client's streams end with the command
@@ -353,9 +359,10 @@ def _dbt_main(args: list[str], manifest: object | None) -> int:
     return 0
 
 
-def _interrupt_when_closed(connection: socket.socket) -> None:
+def _interrupt_when_closed(connection: socket.socket, finished: threading.Event) -> None:
+    """Ctrl-C for the command when its client ends before it (killed, say)."""
     with contextlib.suppress(OSError):
-        if connection.recv(1) == b"":
+        if connection.recv(1) == b"" and not finished.is_set():
             os.kill(os.getpid(), signal.SIGINT)
 
 
