@@ -13,9 +13,11 @@ the target path). Without a worker the client is plain ``dbt``.
 
 The worker runs the command exactly as the ``dbt`` executable would, and gives it the manifest
 it parsed only where that is provably the manifest the command would parse itself
-(:func:`parse_again_because`): a ``dbt build`` with the same project files, the same
-environment (but for the output folders dagster-dbt sets per invocation) and no option that
-changes what is parsed. Otherwise the command parses as usual. A worker serves one command.
+(:func:`parse_again_because`): a ``dbt build`` with the same project files, the same values
+of the environment variables the parse read (dbt's own ``DBT_*`` settings, but for the output
+folders dagster-dbt sets per invocation, and every variable dbt recorded the parse reading)
+and no option that changes what is parsed. Otherwise the command parses as usual. A worker
+serves one command.
 
 Light on imports (the standard library only, dbt-core inside the worker process) so the CLI
 starts it before anything heavy loads.
