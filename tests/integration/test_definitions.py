@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -40,6 +41,58 @@ def test_loading_the_definitions_imports_no_plotting_library(tmp_path):
     imported = result.stdout
     assert "'dagster_dbt'" in imported  # the definitions did load
     assert "'matplotlib'" not in imported
+
+
+# The asset graph as a reader of the UI sees it: keys, upstream keys, checks, groups, kinds,
+# metadata names, descriptions, and each job's assets.
+GRAPH_SCRIPT = """
+import json, sys
+if sys.argv[1] == "with-dbt-core":
+    import dagster_dbt.compat  # before the code location: dagster-dbt as it comes
+from orchestration.definitions import defs
+
+graph = defs.resolve_asset_graph()
+seen = {}
+for key in graph.get_all_asset_keys():
+    node = graph.get(key)
+    seen[key.to_user_string()] = [
+        sorted(parent.to_user_string() for parent in node.parent_keys),
+        sorted(str(check) for check in node.check_keys),
+        node.group_name, sorted(node.kinds), sorted(node.metadata), node.description,
+    ]
+for job in defs.resolve_all_job_defs():
+    seen["job " + job.name] = sorted(str(key) for key in job.asset_layer.selected_asset_keys)
+dbt_core = sorted(
+    name for name in sys.modules if name.split(".")[0] in ("dbt", "dbt_common", "mashumaro")
+)
+print(json.dumps({"graph": seen, "dbt_core": dbt_core}, sort_keys=True, default=str))
+"""
+
+
+def _graph(how: str, tmp_path: Path) -> dict:
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "SEH_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-c", GRAPH_SCRIPT, how],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_definitions_load_without_dbt_core_and_build_the_same_graph(tmp_path):
+    """dagster-dbt is imported without dbt-core in the Dagster process
+    (orchestration/dagster_dbt_import.py): nothing of dbt-core is imported, and the asset
+    graph, its checks and the jobs are the ones dagster-dbt builds with dbt-core."""
+    without = _graph("as-the-code-location-does", tmp_path)
+    with_core = _graph("with-dbt-core", tmp_path)
+    assert without["dbt_core"] == []
+    assert with_core["dbt_core"]  # the comparison is with dbt-core's selection engine
+    assert "fct_stop_episodes" in without["graph"]
+    assert without["graph"] == with_core["graph"]
 
 
 def test_asset_keys_and_groups_snapshot():
