@@ -25,7 +25,7 @@ from dagster import (
 
 from cli.orphaned_runs import fail_orphaned_runs
 from cli.preflight import UsageError
-from orchestration.assets.ingestion import KEEP_VERIFIED_BYTES, verify_days
+from orchestration.assets.ingestion import verify_days
 from orchestration.partitions import one_planned_event_per_range
 from orchestration.resources.export_source import allow_operator_source
 from orchestration.resources.export_source import run_config as export_source_run_config
@@ -33,7 +33,7 @@ from seh_stops import settings
 from seh_stops.days import contiguous_blocks
 from seh_stops.lpz.export_day import ExportDayNotLoadable
 from seh_stops.lpz.http_source import HttpExportSource, yesterday
-from seh_stops.lpz.parsed_once import parse_each_file_once
+from seh_stops.lpz.parse_store import parse_store
 from seh_stops.lpz.pending import (
     http_probe_start,
     loaded_versions,
@@ -134,8 +134,8 @@ def run_pipeline(
             progress(f"No new or corrected export day at {source.describe()}.")
     defs = _definitions()
     # the ingestion asset verifies the days again, reading every file, and takes the parse of
-    # the bytes verified here instead of parsing them again (seh_stops/lpz/parsed_once.py)
-    with parse_each_file_once(KEEP_VERIFIED_BYTES):
+    # the bytes verified here instead of parsing them again (seh_stops/lpz/parse_store.py)
+    with parse_store(settings.data_dir()):
         return _verify_load_and_build(defs, source, source_location, days, progress)
 
 

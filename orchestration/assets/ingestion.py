@@ -24,12 +24,8 @@ from seh_stops.lpz.export_day import (
     verify_export_day,
 )
 from seh_stops.lpz.loader import LoadResult, load_export_days
+from seh_stops.lpz.parse_store import parse_store
 
-# Verified days wait in memory for their load while their files total at most this many bytes
-# (parsed, they take about ten times as much). Beyond it a day is verified again right before
-# it is loaded, so a backfill of years needs the memory of one load batch, not of all days
-# (docs/performance.md); a night or a Dutch-scale year stays far below it and is read once.
-KEEP_VERIFIED_BYTES = 64 * 2**20
 # Every log line is an event in Dagster's event log (about 10 ms each in SQLite): a range of
 # more than a month logs one line per month, and a line for each day that is not a plain
 # first load (a correction, a stale or unchanged version, quarantined rows).
@@ -61,7 +57,23 @@ def lpz_export_day(
 ) -> MaterializeResult:
     source = export_source.open()
     days = [date.fromisoformat(key) for key in context.partition_keys]
-    checked, problems, kept = _verify(source, days, KEEP_VERIFIED_BYTES)
+    # every file parsed once: the verifications below and the load take the stored parse
+    # (inside `seh-stops run`, the runner's), and memory holds one load batch of files
+    with parse_store(settings.data_dir()):
+        log = _verify_and_load(context, warehouse, source, days)
+    # each day's materialization holds that day's figures; the range's event metadata
+    # (MaterializeResult) is only a small summary, copied into every day's event
+    add_metadata_per_partition(
+        context, {result.day: day_metadata(result) for result in log.results}
+    )
+    return MaterializeResult(metadata=load_metadata(log.results))
+
+
+def _verify_and_load(
+    context: AssetExecutionContext, warehouse: WarehouseResource, source, days: list[date]
+) -> "_LoadLog":
+    """Verify every day of the range, then load them in batches; nothing when one is unfit."""
+    checked, problems = verify_days(source, days)
     if problems:
         raise Failure(
             description=(
@@ -77,9 +89,7 @@ def lpz_export_day(
             export_days, changed = [], None
             for summary in batch:
                 try:
-                    export_days.append(
-                        kept.pop(summary.day, None) or _verify_again(source, summary)
-                    )
+                    export_days.append(_verify_again(source, summary))
                 except Failure as failure:  # changed at the source: load the days before it
                     changed = failure
                     break
@@ -87,12 +97,7 @@ def lpz_export_day(
                 log.loaded(result)
             if changed:
                 raise changed
-    # each day's materialization holds that day's figures; the range's event metadata
-    # (MaterializeResult) is only a small summary, copied into every day's event
-    add_metadata_per_partition(
-        context, {result.day: day_metadata(result) for result in log.results}
-    )
-    return MaterializeResult(metadata=load_metadata(log.results))
+    return log
 
 
 def _batches(checked: list[ExportDaySummary], batch_bytes: int) -> list[list[ExportDaySummary]]:
@@ -131,34 +136,20 @@ def verify_days(
     """Verify every day first, so that a range loads either completely or not at all.
 
     Returns what verification found, not the files: holding every parsed day of a backfill of
-    years at once would take gigabytes.
+    years at once would take gigabytes (inside a parse store, the parses wait on disk).
     """
-    checked, problems, _ = _verify(source, days, keep_bytes=0)
+    checked, problems = [], []
+    for day in days:
+        try:
+            checked.append(verify_export_day(source, day).summary())
+        except ExportDayNotLoadable as problem:
+            problems.append(problem)
     return checked, problems
 
 
-def _verify(
-    source, days: list[date], keep_bytes: int
-) -> tuple[list[ExportDaySummary], list[ExportDayNotLoadable], dict[date, LoadableExportDay]]:
-    """Verify every day; keep the verified files of the first days up to `keep_bytes`."""
-    checked, problems, kept = [], [], {}
-    budget = keep_bytes
-    for day in days:
-        try:
-            export_day = verify_export_day(source, day)
-        except ExportDayNotLoadable as problem:
-            problems.append(problem)
-            continue
-        summary = export_day.summary()
-        checked.append(summary)
-        if summary.size_bytes <= budget:
-            kept[day] = export_day
-            budget -= summary.size_bytes
-    return checked, problems, kept
-
-
 def _verify_again(source, summary: ExportDaySummary) -> LoadableExportDay:
-    """Read a day again right before loading it; it was complete a moment ago."""
+    """Read a day again right before loading it (its files' bytes, for the archive, checked
+    against the manifest again); it was complete a moment ago."""
     try:
         return verify_export_day(source, summary.day)
     except ExportDayNotLoadable as problem:

@@ -13,7 +13,6 @@ No ``from __future__ import annotations`` here: Dagster inspects the context ann
 """
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -35,7 +34,7 @@ from dagster import (
 from orchestration.assets.ingestion import lpz_export_day
 from orchestration.resources import WarehouseResource
 from seh_stops.days import day_ranges
-from seh_stops.processes import process_exists
+from seh_stops.processes import remove_leftover_folders
 from seh_stops.quality import frames
 from seh_stops.quality.gx_context import (
     Validated,
@@ -168,15 +167,8 @@ def fct_stop_episodes_frames(warehouse: WarehouseResource) -> Iterator[pd.DataFr
 
 def remove_leftover_frames(data_dir: Path) -> list[Path]:
     """Remove the spilled frames that checks killed mid-way left in ``data_dir`` (a folder
-    names its process: ``.gx-frames-<pid>-...``), so a crash leaves nothing to clean up by
-    hand (docs/operations.md); a live process's folder stays. Returns what was removed."""
-    removed = []
-    for folder in sorted(data_dir.glob(f"{FRAMES_FOLDER_PREFIX}*")):
-        pid = folder.name.removeprefix(FRAMES_FOLDER_PREFIX).split("-", 1)[0]
-        if pid.isdigit() and not process_exists(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
+    names its process: ``.gx-frames-<pid>-...``); a live process's folder stays."""
+    return remove_leftover_folders(data_dir, FRAMES_FOLDER_PREFIX)
 
 
 def agg_frames(warehouse: WarehouseResource) -> Iterator[pd.DataFrame]:

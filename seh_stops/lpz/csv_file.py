@@ -65,6 +65,14 @@ class ParsedFile:
         """Data records, header and blank lines excluded: what the manifest's ``rijen`` counts."""
         return len(self.records) + len(self.malformed)
 
+    @property
+    def well_formed_count(self) -> int:
+        return len(self.records)
+
+    @property
+    def malformed_count(self) -> int:
+        return len(self.malformed)
+
 
 def parse_export_csv(name: str, content: bytes, columns: tuple[str, ...]) -> ParsedFile:
     """Parse ``content`` of the export file ``name`` against its contract ``columns``.

@@ -23,7 +23,7 @@ from seh_stops.lpz.contract import (
 )
 from seh_stops.lpz.csv_file import ParsedFile, UnreadableFile
 from seh_stops.lpz.limits import RefusedFile
-from seh_stops.lpz.parsed_once import parse_export_csv_once
+from seh_stops.lpz.parse_store import StoredFile, parse_export_csv_once
 from seh_stops.lpz.source import ExportSource
 from seh_stops.lpz.timestamps import parse_lpz_timestamp
 from seh_stops.settings import share_from_env
@@ -64,7 +64,8 @@ class LoadableExportDay:
     manifest_sha256: str
     source: str
     contents: dict[str, bytes]  # every contract file (manifest included) as received
-    files: dict[str, ParsedFile]  # the two CSV files, parsed
+    # the two CSV files, parsed: on disk inside a parse store (seh_stops/lpz/parse_store.py)
+    files: dict[str, ParsedFile | StoredFile]
 
     @property
     def version_id(self) -> str:
@@ -157,14 +158,14 @@ def max_malformed_share() -> float:
     return share_from_env(MAX_MALFORMED_SHARE_ENV, DEFAULT_MAX_MALFORMED_SHARE)
 
 
-def _check_malformed_share(day: date, parsed: ParsedFile) -> None:
+def _check_malformed_share(day: date, parsed: ParsedFile | StoredFile) -> None:
     """A file with many records that do not split into the header's columns is a broken
     export, not data: the day is incomplete instead of filling the quarantine.
 
     A handful of malformed records (up to :data:`MALFORMED_RECORDS_ALWAYS_ALLOWED`) is always
     quarantined and loaded: on a small day a single one would otherwise pass any share.
     """
-    malformed, records = len(parsed.malformed), parsed.record_count
+    malformed, records = parsed.malformed_count, parsed.record_count
     share = max_malformed_share()
     if malformed > MALFORMED_RECORDS_ALWAYS_ALLOWED and malformed > share * records:
         raise IncompleteExportDay(

@@ -9,6 +9,7 @@ the raw tables; an older or equal version is not loaded and is reported as stale
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,9 +21,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from seh_stops import settings
 from seh_stops.durable import make_folders, write_durably
 from seh_stops.lpz.contract import COLUMNS_BY_FILE, LOCATIONS_FILE, MUTATIONS_FILE
 from seh_stops.lpz.export_day import LoadableExportDay
+from seh_stops.lpz.parse_store import LINE_COLUMNS, StoredFile, parse_store, stored
 
 # Threads that archive the days of a batch; their work is waiting for the disk (see
 # archive_export_days), so more threads than cores: 8 archived a day in a quarter of the time.
@@ -107,8 +110,8 @@ def load_export_days(
                 LoadResult(day, export_day.version_id, LoadOutcome.STALE, current_version_id=now[0])
             )
             continue
-        rows = {name: len(export_day.files[name].records) for name in export_day.files}
-        quarantined = {name: len(export_day.files[name].malformed) for name in export_day.files}
+        rows = {name: file.well_formed_count for name, file in export_day.files.items()}
+        quarantined = {name: file.malformed_count for name, file in export_day.files.items()}
         outcome = LoadOutcome.LOADED if now is None else LoadOutcome.REPLACED
         results.append(
             LoadResult(
@@ -150,19 +153,38 @@ def _loaded_version_ids(con: duckdb.DuckDBPyConnection, version_ids: list[str]) 
 def _insert_versions(
     con: duckdb.DuckDBPyConnection, to_load: list[tuple[LoadableExportDay, Path]]
 ) -> None:
-    """The versions, their records and their malformed records, in one transaction."""
-    con.execute("begin transaction")
-    try:
-        _insert_export_versions(con, to_load)
-        for export_day, _archive_path in to_load:
-            for name in export_day.files:
-                _insert_malformed(con, export_day, name)
-        for name in RAW_TABLE_BY_FILE:
-            _insert_records(con, [export_day for export_day, _ in to_load], name)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    """The versions, their records and their malformed records, in one transaction.
+
+    The rows come from the files' stored parses (``seh_stops.lpz.parse_store``): a run's
+    verification stored them, or they are stored here from the parses in memory.
+    """
+    with parse_store(settings.data_dir()):
+        files = {
+            (export_day.version_id, name): _stored_file(export_day, name)
+            for export_day, _ in to_load
+            for name in export_day.files
+        }
+        con.execute("begin transaction")
+        try:
+            _insert_export_versions(con, to_load)
+            for export_day, _archive_path in to_load:
+                for name in export_day.files:
+                    _insert_malformed(con, export_day, files[(export_day.version_id, name)])
+            for name in RAW_TABLE_BY_FILE:
+                _insert_records(con, [export_day for export_day, _ in to_load], name, files)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+
+
+def _stored_file(export_day: LoadableExportDay, name: str) -> StoredFile:
+    """File ``name`` of ``export_day`` on disk (stored now if it is a parse in memory)."""
+    file = export_day.files[name]
+    if isinstance(file, StoredFile):
+        return file
+    digest = hashlib.sha256(export_day.contents[name]).hexdigest()
+    return stored(file, digest, COLUMNS_BY_FILE[name])
 
 
 def _insert_export_versions(
@@ -253,64 +275,66 @@ def _lineage(export_day: LoadableExportDay, name: str) -> dict[str, object]:
 
 
 def _insert_records(
-    con: duckdb.DuckDBPyConnection, export_days: Sequence[LoadableExportDay], name: str
+    con: duckdb.DuckDBPyConnection,
+    export_days: Sequence[LoadableExportDay],
+    name: str,
+    files: dict[tuple[str, str], StoredFile],
 ) -> None:
     """The well-formed records of file ``name`` of every day of the batch, in one statement.
 
-    One frame per file and batch, not per day: building a frame and running a statement cost
-    a few milliseconds whatever they hold, and 7,306 of them (two files a day) were half of a
-    ten-year backfill at Dutch scale (docs/performance.md). Each row keeps its own day's
-    lineage; the rows are in the order of the days, then of the file.
+    One statement per file and batch, not per day: a statement costs a few milliseconds
+    whatever it holds, and 7,306 of them (two files a day) were half of a ten-year backfill at
+    Dutch scale (docs/performance.md). The records come from the stored parses (Parquet); a file
+    that several days share (the same bytes) is read once and each day's rows get that day's
+    lineage. The rows are in the order of the days, then of the file.
     """
     columns = COLUMNS_BY_FILE[name]
-    values: list[tuple[str, ...]] = []
-    lineage: dict[str, list[object]] = {key: [] for key in _LINEAGE_COLUMNS}
-    for export_day in export_days:
-        parsed = export_day.files.get(name)
-        records = parsed.records if parsed else []
-        for key, value in _lineage(export_day, name).items():
-            lineage[key].extend([value] * len(records))
-        values.extend(record.values for record in records)
-        lineage["regelnummer"].extend(record.line_number for record in records)
-        lineage["recordnummer"].extend(record.record_number for record in records)
-    frame = pd.DataFrame(values, columns=list(columns), dtype="string")
-    for key, column in lineage.items():
-        frame[key] = column
-    selected = ", ".join((*_LINEAGE_COLUMNS, *columns))
-    con.register("records_frame", frame)
+    lineage = [
+        {
+            "positie": position,
+            "pad": str(files[(export_day.version_id, name)].records_path),
+            **_lineage(export_day, name),
+        }
+        for position, export_day in enumerate(export_days)
+        if name in export_day.files
+    ]
+    if not lineage:
+        return
+    paths = ", ".join(_quoted(path) for path in dict.fromkeys(row["pad"] for row in lineage))
+    record_columns = ", ".join(f"rij.{column}" for column in (*LINE_COLUMNS, *columns))
+    con.register("lineage_frame", pd.DataFrame(lineage))
     try:
         con.execute(
-            f"insert into {RAW_TABLE_BY_FILE[name]} ({selected}) "
-            f"select {selected} from records_frame"
+            f"""
+            insert into {RAW_TABLE_BY_FILE[name]} ({", ".join((*_LINEAGE_COLUMNS, *columns))})
+            select dag.versie_id, dag.export_datum, dag.gegenereerd_op, dag.bestand,
+                   {record_columns}
+            from lineage_frame as dag
+            inner join read_parquet([{paths}], filename = true) as rij
+                on rij.filename = dag.pad
+            order by dag.positie, rij.recordnummer
+            """
         )
     finally:
-        con.unregister("records_frame")
+        con.unregister("lineage_frame")
+
+
+def _quoted(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"
 
 
 def _insert_malformed(
-    con: duckdb.DuckDBPyConnection, export_day: LoadableExportDay, name: str
+    con: duckdb.DuckDBPyConnection, export_day: LoadableExportDay, file: StoredFile
 ) -> None:
-    """The file's malformed records into the quarantine in one statement (a frame), not one
-    statement per record: a file of a million broken lines took over half an hour that way,
-    with the warehouse's write lock held."""
-    malformed = export_day.files[name].malformed
-    if not malformed:
+    """The file's malformed records into the quarantine in one statement, not one statement
+    per record: a file of a million broken lines took over half an hour that way, with the
+    warehouse's write lock held."""
+    if file.malformed_path is None:
         return
-    frame = pd.DataFrame(
-        {
-            "regelnummer": [record.line_number for record in malformed],
-            "recordnummer": [record.record_number for record in malformed],
-            "detail": pd.Series([record.detail for record in malformed], dtype="string"),
-            "ruwe_velden": pd.Series([record.fields_json for record in malformed], dtype="string"),
-        }
+    lineage = _lineage(export_day, file.name)
+    parquet = _quoted(str(file.malformed_path))
+    con.execute(
+        "insert into raw.quarantaine select ?, ?, ?, ?, regelnummer, recordnummer, "
+        f"'malformed_row', detail, ruwe_velden from read_parquet({parquet}) order by recordnummer",
+        [lineage["versie_id"], lineage["export_datum"], lineage["gegenereerd_op"], file.name],
     )
-    lineage = _lineage(export_day, name)
-    con.register("malformed_frame", frame)
-    try:
-        con.execute(
-            "insert into raw.quarantaine select ?, ?, ?, ?, regelnummer, recordnummer, "
-            "'malformed_row', detail, ruwe_velden from malformed_frame",
-            [lineage["versie_id"], lineage["export_datum"], lineage["gegenereerd_op"], name],
-        )
-    finally:
-        con.unregister("malformed_frame")
