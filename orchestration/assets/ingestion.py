@@ -26,6 +26,12 @@ from seh_stops.lpz.export_day import (
 from seh_stops.lpz.loader import LoadResult, load_export_days
 from seh_stops.lpz.parse_store import parse_store
 
+# Verified days wait in memory for their load while their files total at most this many bytes
+# (their parses wait on disk, in the parse store). Beyond it a day is read again right before
+# it is loaded (read and hashed, not parsed), so a backfill of years needs the memory of one
+# load batch, not of all days (docs/performance.md); a night or a Dutch-scale year stays far
+# below it and is fetched from the source once per check, which matters over HTTP.
+KEEP_VERIFIED_BYTES = 64 * 2**20
 # Every log line is an event in Dagster's event log (about 10 ms each in SQLite): a range of
 # more than a month logs one line per month, and a line for each day that is not a plain
 # first load (a correction, a stale or unchanged version, quarantined rows).
@@ -73,7 +79,7 @@ def _verify_and_load(
     context: AssetExecutionContext, warehouse: WarehouseResource, source, days: list[date]
 ) -> "_LoadLog":
     """Verify every day of the range, then load them in batches; nothing when one is unfit."""
-    checked, problems = verify_days(source, days)
+    checked, problems, kept = _verify(source, days, KEEP_VERIFIED_BYTES)
     if problems:
         raise Failure(
             description=(
@@ -89,7 +95,9 @@ def _verify_and_load(
             export_days, changed = [], None
             for summary in batch:
                 try:
-                    export_days.append(_verify_again(source, summary))
+                    export_days.append(
+                        kept.pop(summary.day, None) or _verify_again(source, summary)
+                    )
                 except Failure as failure:  # changed at the source: load the days before it
                     changed = failure
                     break
@@ -138,13 +146,28 @@ def verify_days(
     Returns what verification found, not the files: holding every parsed day of a backfill of
     years at once would take gigabytes (inside a parse store, the parses wait on disk).
     """
-    checked, problems = [], []
+    checked, problems, _ = _verify(source, days, keep_bytes=0)
+    return checked, problems
+
+
+def _verify(
+    source, days: list[date], keep_bytes: int
+) -> tuple[list[ExportDaySummary], list[ExportDayNotLoadable], dict[date, LoadableExportDay]]:
+    """Verify every day; keep the verified days of the first ones up to `keep_bytes` of files."""
+    checked, problems, kept = [], [], {}
+    budget = keep_bytes
     for day in days:
         try:
-            checked.append(verify_export_day(source, day).summary())
+            export_day = verify_export_day(source, day)
         except ExportDayNotLoadable as problem:
             problems.append(problem)
-    return checked, problems
+            continue
+        summary = export_day.summary()
+        checked.append(summary)
+        if summary.size_bytes <= budget:
+            kept[day] = export_day
+            budget -= summary.size_bytes
+    return checked, problems, kept
 
 
 def _verify_again(source, summary: ExportDaySummary) -> LoadableExportDay:

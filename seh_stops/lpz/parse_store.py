@@ -3,8 +3,8 @@
 A run reads every export file more than once: ``seh-stops run`` verifies every day before it
 starts the ingestion run (to report the days it cannot load, so the others load), and the
 ingestion asset verifies every day again, because it must not trust whoever started the run,
-and once more right before it loads the day (a backfill of years cannot keep every day's
-files in memory). Reading and hashing a file costs a fraction of parsing it, so inside
+and a day beyond its memory budget once more right before it loads it (a backfill of years
+cannot keep every day's files in memory). Reading and hashing a file costs a fraction of parsing it, so inside
 :func:`parse_store` the parse of a file's bytes is written once to a Parquet file in a private
 folder of the data dir, under the file's name and the SHA-256 of its bytes; every later
 verification that reads the same bytes takes it instead of parsing them again, and the

@@ -222,9 +222,9 @@ def test_days_are_batched_in_order_by_the_size_of_their_files():
 def test_a_day_that_breaks_during_the_run_stops_the_load_after_the_days_before_it(
     tmp_path, monkeypatch
 ):
-    """Three days in one batch, each verified again before loading; the LPZ overwrites the
-    second day's mutations between the two verifications. The first day is loaded, the run
-    fails naming the second, and the third waits for the next run."""
+    """Three days in one batch, each verified again before loading (no memory budget); the
+    LPZ overwrites the second day's mutations between the two verifications. The first day
+    is loaded, the run fails naming the second, and the third waits for the next run."""
     from datetime import timedelta
 
     from dagster import DagsterInstance
@@ -233,6 +233,7 @@ def test_a_day_that_breaks_during_the_run_stops_the_load_after_the_days_before_i
 
     data_dir, exports = tmp_path / "data", tmp_path / "exports"
     monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(ingestion, "KEEP_VERIFIED_BYTES", 0)
     days = [DAY + timedelta(days=n) for n in range(3)]
     for day in days:
         write_day(exports, day, mutations=[mutation_line(f"M{day:%d}")])

@@ -1,4 +1,5 @@
-"""A backfill keeps the files of one day at a time in memory, not those of every day."""
+"""A backfill keeps the files of its first days in memory within a budget, not those of every
+day; their parses wait on disk (tests/integration/test_parse_store.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dagster import Failure
 
 from orchestration.assets import ingestion
 from seh_stops.lpz.contract import MUTATIONS_FILE
-from seh_stops.lpz.export_day import ExportDaySummary
+from seh_stops.lpz.export_day import ExportDaySummary, LoadableExportDay
 from seh_stops.lpz.source import LocalFolderSource
 from simulator import simulate
 
@@ -30,6 +31,17 @@ def test_verify_days_returns_what_it_found_without_the_files(source):
     assert [c.day for c in checked] == DAYS
     assert all(isinstance(c, ExportDaySummary) and c.size_bytes > 0 for c in checked)
     assert checked[0].version_id.startswith("2023-01-10@2023-01-11T02:30:00")
+
+
+def test_verified_files_are_kept_only_within_the_budget(source):
+    checked, _, everything = ingestion._verify(source, DAYS, keep_bytes=10**9)
+    assert list(everything) == DAYS
+    assert all(isinstance(day, LoadableExportDay) for day in everything.values())
+    budget = checked[0].size_bytes  # room for the first day only
+    _, _, kept = ingestion._verify(source, DAYS, keep_bytes=budget)
+    assert list(kept) == [FIRST]
+    _, _, none = ingestion._verify(source, DAYS, keep_bytes=0)
+    assert none == {}
 
 
 def test_a_day_read_again_is_verified_again(source, tmp_path):
