@@ -4,13 +4,13 @@ A run reads every export file more than once: ``seh-stops run`` verifies every d
 starts the ingestion run (to report the days it cannot load, so the others load), and the
 ingestion asset verifies every day again, because it must not trust whoever started the run,
 and a day beyond its memory budget once more right before it loads it (a backfill of years
-cannot keep every day's files in memory). Reading and hashing a file costs a fraction of parsing it, so inside
-:func:`parse_store` the parse of a file's bytes is written once to a Parquet file in a private
-folder of the data dir, under the file's name and the SHA-256 of its bytes; every later
-verification that reads the same bytes takes it instead of parsing them again, and the
-loader inserts the raw rows from it. The SHA-256 is the one each verification computes to
-check the manifest, and a parse is a function of the bytes alone, so each verification is as
-strict as before.
+cannot keep every day's files in memory). Reading and hashing a file costs a fraction of
+parsing it, so inside :func:`parse_store` the parse of a file's bytes is written once to a
+Parquet file in a private folder of the data dir, under the file's name and the SHA-256 of
+its bytes; every later verification that reads the same bytes takes it instead of parsing
+them again, and the loader inserts the raw rows from it. The SHA-256 is the one each
+verification computes to check the manifest, and a parse is a function of the bytes alone,
+so each verification is as strict as before.
 
 Keyed by content, not by day: the LPZ sends its whole location register every night, and
 while it does not change its file is the same bytes night after night, parsed once for a
