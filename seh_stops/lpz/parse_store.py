@@ -42,7 +42,6 @@ from seh_stops.processes import remove_leftover_folders
 STORE_FOLDER_PREFIX = ".parses-"
 # the columns of a stored file besides the contract's (in the contract's order before them)
 LINE_COLUMNS = ("regelnummer", "recordnummer")
-MALFORMED_COLUMNS = ("regelnummer", "recordnummer", "detail", "ruwe_velden")
 
 
 @dataclass(frozen=True)
@@ -113,11 +112,9 @@ def parse_export_csv_once(
     store = _store.get()
     if store is None:
         return parse_export_csv(name, content, columns)
-    kept = store.stored.get((name, sha256))
-    if kept is None:
-        kept = _store_parse(store, parse_export_csv(name, content, columns), sha256, columns)
-        store.stored[(name, sha256)] = kept
-    return kept
+    return store.stored.get((name, sha256)) or stored(
+        parse_export_csv(name, content, columns), sha256, columns
+    )
 
 
 def stored(file: ParsedFile | StoredFile, sha256: str, columns: tuple[str, ...]) -> StoredFile:
