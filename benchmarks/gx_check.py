@@ -39,6 +39,22 @@ import duckdb
 from orchestration.checks.gx_checks import RAW_ROWS_PER_CHUNK, RAW_SUITES
 from seh_stops.quality import frames
 from seh_stops.quality.gx_context import build_data_docs, load_context, validate
+import functools
+from pathlib import Path
+try:
+    from seh_stops.quality.workers import validate_all, workers_for
+    def job(table, chunk):  # picklable: a worker process may build it
+        return functools.partial(frames.read_raw_frame, Path(warehouse), table, chunk, 120.0)
+except ImportError:  # a tree from before the worker processes: one process validates
+    def validate_all(jobs, context, workers):
+        return [validate(suite, build(), context) for suite, build in jobs]
+    def workers_for(chunks, rows):
+        return 1
+    def job(table, chunk):
+        def build():
+            with duckdb.connect(warehouse, read_only=True) as con:
+                return frames.raw_frame(con, table, chunk)
+        return build
 warehouse, scope = sys.argv[1], sys.argv[2]
 context = load_context()
 phases = {"imports and context": time.perf_counter() - start}
@@ -46,28 +62,25 @@ with duckdb.connect(warehouse, read_only=True) as con:
     loaded = [row[0] for row in con.execute(
         "select distinct export_datum from raw.export_versies order by 1").fetchall()]
     days = loaded[-1:] if scope == "night" else loaded
-    chunks = frames.chunk_days(days, frames.raw_row_counts(con, days), RAW_ROWS_PER_CHUNK)
-read = check = 0.0
-validated, rows, failures = [], 0, 0
-for chunk in chunks:
-    began = time.perf_counter()
-    with duckdb.connect(warehouse, read_only=True) as con:
-        by_suite = {s: frames.raw_frame(con, table, chunk) for s, table in RAW_SUITES.items()}
-    read += time.perf_counter() - began
-    began = time.perf_counter()
-    for suite, frame in by_suite.items():
-        validated.append(validate(suite, frame, context))
-        rows += len(frame)
-    check += time.perf_counter() - began
-    del by_suite
+    counts = frames.raw_row_counts(con, days)
+chunks = frames.chunk_days(days, counts, RAW_ROWS_PER_CHUNK)
+workers = workers_for(len(chunks), sum(counts.values()))
+def chunk_jobs():  # as the check hands them out: each frame built where it is validated
+    for chunk in chunks:
+        for suite, table in RAW_SUITES.items():
+            yield suite, job(table, chunk)
+began = time.perf_counter()
+validated = validate_all(chunk_jobs(), context, workers)
+phases["read frames and GX validation"] = time.perf_counter() - began
 began = time.perf_counter()
 outcomes = build_data_docs(context, validated)
-phases.update({"read frames": read, "GX validation": check,
-               "Data Docs": time.perf_counter() - began})
+phases["Data Docs"] = time.perf_counter() - began
+rows = sum(item.outcome.rows_checked for item in validated)
 findings = sorted(
     (o.suite, f.expectation, f.columns, f.unexpected_count) for o in outcomes for f in o.failures
 )
-print(json.dumps({"phases": phases, "rows": rows, "chunks": len(chunks), "findings": findings}))
+print(json.dumps({"phases": phases, "rows": rows, "chunks": len(chunks), "workers": workers,
+                  "findings": findings}))
 """
 
 
@@ -146,7 +159,9 @@ def markdown(results: dict[str, dict[str, list[dict]]]) -> str:
         labels = list(by_tree)
         first = by_tree[labels[0]][0]
         lines += [
-            f"\n{scope}: {first['rows']} rows, {first['chunks']} chunk(s); findings agree: "
+            f"\n{scope}: {first['rows']} rows, {first['chunks']} chunk(s), GX workers "
+            + ", ".join(f"{t} {by_tree[t][0].get('workers', 1)}" for t in labels)
+            + "; findings agree: "
             f"{len({json.dumps(r['findings']) for runs in by_tree.values() for r in runs}) == 1}",
             "| phase | " + " | ".join(labels) + " |",
             "|---|" + "---:|" * len(labels),

@@ -12,6 +12,7 @@ rows and critical only on a day broken at scale (``seh_stops.quality.scale``, th
 No ``from __future__ import annotations`` here: Dagster inspects the context annotation.
 """
 
+import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -37,7 +38,6 @@ from seh_stops.days import day_ranges
 from seh_stops.processes import remove_leftover_folders
 from seh_stops.quality import frames
 from seh_stops.quality.gx_context import (
-    Validated,
     build_data_docs,
     data_docs_index_url,
     load_context,
@@ -46,6 +46,7 @@ from seh_stops.quality.gx_context import (
 from seh_stops.quality.outcomes import SuiteOutcome, describe_outcomes, merge_outcomes
 from seh_stops.quality.scale import by_scale
 from seh_stops.quality.thresholds import thresholds
+from seh_stops.quality.workers import validate_all, workers_for
 
 CHECK_NAME = "great_expectations"
 RAW_SUITES = {"raw_seh_locaties": "seh_locaties", "raw_seh_statusmutaties": "seh_statusmutaties"}
@@ -81,17 +82,11 @@ def lpz_export_day_expectations(
 ) -> AssetCheckResult:
     with warehouse.read_connection() as con:
         days = checked_days(context, con)
-        chunks = frames.chunk_days(days, frames.raw_row_counts(con, days), RAW_ROWS_PER_CHUNK)
+        rows = frames.raw_row_counts(con, days)
+    chunks = frames.chunk_days(days, rows, RAW_ROWS_PER_CHUNK)
     gx_context = load_context()
-    validated: list[Validated] = []
-    for chunk in chunks:
-        with warehouse.read_connection() as con:
-            frames_by_suite = {
-                suite: frames.raw_frame(con, table, chunk) for suite, table in RAW_SUITES.items()
-            }
-        for suite, frame in frames_by_suite.items():
-            validated.append(validate(suite, frame, gx_context))
-        del frames_by_suite  # one chunk in memory at a time
+    workers = workers_for(len(chunks), sum(rows.values()))
+    validated = validate_all(raw_frames(warehouse, chunks), gx_context, workers)
     # the Data Docs pages of every chunk and suite, and the site's index, in one build
     parts: dict[str, list[SuiteOutcome]] = {suite: [] for suite in RAW_SUITES}
     for outcome in build_data_docs(gx_context, validated):
@@ -103,6 +98,7 @@ def lpz_export_day_expectations(
         {
             "export_days": days_shown(days),
             "chunks": len(chunks),
+            "gx_workers": workers,  # processes that validated the chunks (1: this one)
             "blocks_when": (
                 f"an expectation fails on more than max({limits.block_floor}, "
                 f"{limits.block_share:.2%} of the rows) of a day, or more than max("
@@ -111,6 +107,26 @@ def lpz_export_day_expectations(
             ),
         },
     )
+
+
+def raw_frames(
+    warehouse: WarehouseResource, chunks: list[list[date]]
+) -> Iterator[tuple[str, Callable[[], pd.DataFrame]]]:
+    """Every raw suite with how to build its frame, chunk after chunk. A frame is built
+    where it is validated (in this process or a worker, ``validate_all``), on a short
+    read-only connection of its own, so memory holds the chunks being validated only."""
+    for chunk in chunks:
+        for suite, table in RAW_SUITES.items():
+            yield (
+                suite,
+                functools.partial(
+                    frames.read_raw_frame,
+                    warehouse.database_path(),
+                    table,
+                    chunk,
+                    warehouse.read_timeout_seconds,
+                ),
+            )
 
 
 def days_shown(days: list[date]) -> str:

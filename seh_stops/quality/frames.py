@@ -19,6 +19,7 @@ from seh_stops.batching import consecutive_batches
 from seh_stops.lpz.contract import MUTATION_COLUMNS, TIMEZONE
 from seh_stops.lpz.timestamps import parse_lpz_timestamp
 from seh_stops.quality import conditions
+from seh_stops.warehouse import open_read_only
 
 _AMSTERDAM = ZoneInfo(TIMEZONE)
 
@@ -86,6 +87,19 @@ def raw_frame(con: duckdb.DuckDBPyConnection, table: str, days: Sequence[date]) 
     frame = _raw_rows(con, table, days, helpers=identical_resend)
     frame["geregistreerd_datum"] = frame["geregistreerd_op"].map(local_date_of)
     return frame
+
+
+def read_raw_frame(
+    warehouse: Path, table: str, days: Sequence[date], timeout_seconds: float
+) -> pd.DataFrame:
+    """``raw_frame`` on a read-only connection of its own, opened for it (waiting up to
+    ``timeout_seconds`` while a writing run holds the file) and closed after it: what a
+    check's worker process builds (``seh_stops.quality.workers``)."""
+    con = open_read_only(warehouse, timeout_seconds)
+    try:
+        return raw_frame(con, table, days)
+    finally:
+        con.close()
 
 
 def _raw_rows(

@@ -36,7 +36,7 @@ from orchestration.checks.gx_checks import (
 )
 from orchestration.partitions import export_days
 from orchestration.resources import WarehouseResource
-from seh_stops.quality import frames
+from seh_stops.quality import frames, workers
 from seh_stops.quality.gx_context import CONTEXT_DIR, load_context, run_checkpoint
 from seh_stops.quality.gx_setup import set_up
 from seh_stops.warehouse import open_read_only
@@ -214,11 +214,21 @@ def test_a_clean_day_passes(tmp_path, monkeypatch):
     assert AssetKey("downstream_of_raw") in materialized
 
 
-def test_a_backfill_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monkeypatch):
-    """Three broken days, validated a day at a time: the merged outcome is the one-frame one."""
+@pytest.mark.parametrize("gx_workers", [1, 2])
+def test_a_backfill_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monkeypatch, gx_workers):
+    """Three broken days, validated a day at a time, in the check's process or in two worker
+    processes: the merged outcome is the one-frame one."""
     data_dir = tmp_path / "data"
     monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
     monkeypatch.setattr(gx_checks, "RAW_ROWS_PER_CHUNK", 4)  # every day is a chunk of its own
+    monkeypatch.setenv("SEH_GX_WORKERS", str(gx_workers))
+    if gx_workers > 1:
+        monkeypatch.setattr(workers, "MIN_ROWS_FOR_WORKERS", 0)  # workers even for tiny days
+
+        def not_here(*args):
+            raise AssertionError("the workers validate, not the check's process")
+
+        monkeypatch.setattr(workers, "validate", not_here)  # the spawned workers import afresh
     monkeypatch.setenv("SEH_DQ_BLOCK_FLOOR", "0")  # tiny days: every dirty row counts at scale
     days = [date(2023, 1, 10), date(2023, 1, 11), date(2023, 1, 12)]
     for offset, day in enumerate(days):
@@ -247,6 +257,7 @@ def test_a_backfill_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monke
     )
     (evaluation,) = result.get_asset_check_evaluations()
     assert evaluation.metadata["chunks"].value == 3
+    assert evaluation.metadata["gx_workers"].value == gx_workers
     assert evaluation.metadata["export_days"].value == "2023-01-10 .. 2023-01-12"
 
     con = open_read_only(warehouse)
