@@ -53,7 +53,9 @@ RAW_SUITES = {"raw_seh_locaties": "seh_locaties", "raw_seh_statusmutaties": "seh
 # The raw rows of a backfill are validated in chunks of whole export days of at most this many
 # rows: every raw expectation holds per row or per export day, so the merged outcome equals
 # one run over all rows, and a backfill of years needs the memory of one chunk (about 1 GiB
-# in pandas and GX), not of all its rows. A night, or a Dutch-scale decade, is one chunk.
+# in pandas and GX) per process validating, not of all its rows. A night, or a Dutch-scale
+# decade, is one chunk; a larger check validates its chunks in worker processes
+# (seh_stops.quality.workers).
 RAW_ROWS_PER_CHUNK = 500_000
 # The episodes mart is validated in chunks of at most this many episodes, for the same reason
 # (frames.write_chunks): its frame grows with every night of history.
