@@ -39,23 +39,25 @@ import duckdb
 from orchestration.checks.gx_checks import RAW_ROWS_PER_CHUNK, RAW_SUITES
 from seh_stops.quality import frames
 from seh_stops.quality.gx_context import build_data_docs, load_context, validate
-import functools
-from pathlib import Path
-try:
+warehouse, scope = sys.argv[1], sys.argv[2]
+try:  # the check's own jobs and workers
+    from orchestration.checks.gx_checks import raw_frames
+    from orchestration.resources import WarehouseResource
     from seh_stops.quality.workers import validate_all, workers_for
-    def job(table, chunk):  # picklable: a worker process may build it
-        return functools.partial(frames.read_raw_frame, Path(warehouse), table, chunk, 120.0)
+    def chunk_jobs():
+        return raw_frames(WarehouseResource(path=warehouse), chunks)
 except ImportError:  # a tree from before the worker processes: one process validates
     def validate_all(jobs, context, workers):
         return [validate(suite, build(), context) for suite, build in jobs]
     def workers_for(chunks, rows):
         return 1
-    def job(table, chunk):
-        def build():
-            with duckdb.connect(warehouse, read_only=True) as con:
-                return frames.raw_frame(con, table, chunk)
-        return build
-warehouse, scope = sys.argv[1], sys.argv[2]
+    def chunk_jobs():
+        for chunk in chunks:
+            for suite, table in RAW_SUITES.items():
+                def build(table=table, chunk=chunk):
+                    with duckdb.connect(warehouse, read_only=True) as con:
+                        return frames.raw_frame(con, table, chunk)
+                yield suite, build
 context = load_context()
 phases = {"imports and context": time.perf_counter() - start}
 with duckdb.connect(warehouse, read_only=True) as con:
@@ -65,10 +67,6 @@ with duckdb.connect(warehouse, read_only=True) as con:
     counts = frames.raw_row_counts(con, days)
 chunks = frames.chunk_days(days, counts, RAW_ROWS_PER_CHUNK)
 workers = workers_for(len(chunks), sum(counts.values()))
-def chunk_jobs():  # as the check hands them out: each frame built where it is validated
-    for chunk in chunks:
-        for suite, table in RAW_SUITES.items():
-            yield suite, job(table, chunk)
 began = time.perf_counter()
 validated = validate_all(chunk_jobs(), context, workers)
 phases["read frames and GX validation"] = time.perf_counter() - began

@@ -107,8 +107,8 @@ def parse_export_csv_once(
 ) -> ParsedFile | StoredFile:
     """``parse_export_csv`` of ``content`` (file ``name``, whose SHA-256 is ``sha256``): inside
     a :func:`parse_store` block the stored parse of the same bytes, stored now if it is the
-    first;
-    outside one, a parse in memory. Raises :class:`~seh_stops.lpz.csv_file.UnreadableFile`."""
+    first; outside one, a parse in memory. Raises
+    :class:`~seh_stops.lpz.csv_file.UnreadableFile`."""
     store = _store.get()
     if store is None:
         return parse_export_csv(name, content, columns)
