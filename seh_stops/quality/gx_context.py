@@ -53,11 +53,28 @@ def load_context(context_dir: Path = CONTEXT_DIR, data_dir: Path | None = None) 
     from seh_stops.quality.data_docs import share_compiled_templates
 
     share_compiled_templates()  # Data Docs builds after the first in a process reuse them
+    skip_frame_fingerprints()
     return gx.get_context(
         mode="file",
         context_root_dir=str(context_dir),
         runtime_environment={"SEH_DATA_DIR": str(data_dir or settings.data_dir())},
     )
+
+
+def skip_frame_fingerprints() -> None:
+    """Stop GX's pandas engine from hashing each frame it validates (idempotent).
+
+    The engine fingerprints every batch under ``HASH_THRESHOLD`` (1 GB of column pointers,
+    so every chunk here): a hash of every value of every column, stored among the result's
+    batch markers and shown on its Data Docs page. Nothing reads it: a flagged row is traced
+    to its export file by ``export_datum`` and ``recordnummer``, and the run that checked it
+    is in the result's run id. The hash cost 12-15 % of the raw check's validation
+    (docs/performance.md). A threshold of 0 turns it off: the engine compares the frame's
+    size with the module's value on every batch.
+    """
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
 
 
 def run_checkpoint(

@@ -93,3 +93,27 @@ def test_the_index_lists_only_the_newest_validation_results(tmp_path):
     listed = [str(path_of(o.data_docs_url).relative_to(site)) in index for o in outcomes]
     assert listed == [False, True, True]
     assert all(path_of(o.data_docs_url).is_file() for o in outcomes)  # every page stays
+
+
+def test_a_stored_result_has_no_frame_fingerprint_and_the_same_findings(tmp_path, monkeypatch):
+    """GX's hash of every value is not computed (``skip_frame_fingerprints``); turning it back
+    on changes nothing the check reports."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    context = load_context(data_dir=tmp_path / "data")
+    frame = frames()[2]
+    without = validate(SUITE, frame, context)
+    stored = context.validation_results_store.get(without.identifier)
+    markers = stored.to_json_dict()["meta"]["batch_markers"]
+    assert "ge_load_time" in markers and "pandas_data_fingerprint" not in markers
+
+    monkeypatch.setattr(pandas_execution_engine, "HASH_THRESHOLD", 1e9)
+    hashed = validate(SUITE, frame, context)
+    stored = context.validation_results_store.get(hashed.identifier)
+    assert "pandas_data_fingerprint" in stored.to_json_dict()["meta"]["batch_markers"]
+    assert hashed.outcome.failures == without.outcome.failures
+    assert hashed.outcome.failures  # the frame is dirty: there is something to compare
+    assert (hashed.outcome.rows_checked, hashed.outcome.evaluated) == (
+        without.outcome.rows_checked,
+        without.outcome.evaluated,
+    )
