@@ -16,6 +16,8 @@ import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,6 @@ from seh_stops.quality.gx_context import (
     build_data_docs,
     data_docs_index_url,
     load_context,
-    validate,
 )
 from seh_stops.quality.outcomes import SuiteOutcome, describe_outcomes, merge_outcomes
 from seh_stops.quality.scale import by_scale
@@ -58,7 +59,8 @@ RAW_SUITES = {"raw_seh_locaties": "seh_locaties", "raw_seh_statusmutaties": "seh
 # (seh_stops.quality.workers).
 RAW_ROWS_PER_CHUNK = 500_000
 # The episodes mart is validated in chunks of at most this many episodes, for the same reason
-# (frames.write_chunks): its frame grows with every night of history.
+# (frames.write_chunks): its frame grows with every night of history. At scale its chunks go
+# to worker processes too.
 MART_ROWS_PER_CHUNK = 500_000
 # DuckDB's memory while it computes and spills that frame, in the Dagster process: it spills
 # beyond this (7 s at 3.4 GiB unbounded, 11 s at 1.1 GiB, at 100 x 10 years).
@@ -66,7 +68,18 @@ CHECK_FRAME_MEMORY_LIMIT = "1GB"
 FRAMES_FOLDER_PREFIX = ".gx-frames-"
 MAX_SAMPLE_ROWS = 25
 
-FrameReader = Callable[[WarehouseResource], Iterator[pd.DataFrame]]
+
+@dataclass(frozen=True)
+class MartFrames:
+    """How to build each chunk's frame of a mart (picklable where there is more than one
+    chunk, for ``validate_all``'s workers), and the rows of all chunks together."""
+
+    builds: list[Callable[[], pd.DataFrame]]
+    rows: int
+
+
+# The frames of a mart, valid while the context is open (a spilled frame is removed after it)
+FrameReader = Callable[[WarehouseResource], AbstractContextManager[MartFrames]]
 
 
 @asset_check(
@@ -159,16 +172,23 @@ def _mart_check(model: str, read: FrameReader, what: str) -> AssetChecksDefiniti
     )
     def _check(warehouse: WarehouseResource) -> AssetCheckResult:
         gx_context = load_context()
-        validated = [validate(model, frame, gx_context) for frame in read(warehouse)]
+        with read(warehouse) as mart:
+            workers = workers_for(len(mart.builds), mart.rows)
+            jobs = ((model, build) for build in mart.builds)
+            validated = validate_all(jobs, gx_context, workers)
         parts = build_data_docs(gx_context, validated)  # one build for every chunk
-        return gx_check_result([merge_outcomes(parts)], {"chunks": len(parts)})
+        return gx_check_result(
+            [merge_outcomes(parts)], {"chunks": len(parts), "gx_workers": workers}
+        )
 
     return _check
 
 
-def fct_stop_episodes_frames(warehouse: WarehouseResource) -> Iterator[pd.DataFrame]:
+@contextmanager
+def fct_stop_episodes_frames(warehouse: WarehouseResource) -> Iterator[MartFrames]:
     """The episodes frame in chunks of at most ``MART_ROWS_PER_CHUNK`` episodes (at least one
-    chunk, maybe empty), spilled to a temporary folder in the data dir meanwhile."""
+    chunk, maybe empty), spilled to a temporary folder in the data dir until the block ends;
+    each chunk is read from it where it is validated."""
     data_dir = warehouse.database_path().parent
     remove_leftover_frames(data_dir)
     prefix = f"{FRAMES_FOLDER_PREFIX}{os.getpid()}-"
@@ -176,11 +196,13 @@ def fct_stop_episodes_frames(warehouse: WarehouseResource) -> Iterator[pd.DataFr
         path = Path(folder) / "fct_stop_episodes.parquet"
         with warehouse.read_connection() as con:
             con.execute(f"set memory_limit = '{CHECK_FRAME_MEMORY_LIMIT}'")
-            chunks = frames.write_chunks(
+            chunks, rows = frames.write_chunks(
                 con, frames.FCT_STOP_EPISODES_CHECKED, "episode_id", MART_ROWS_PER_CHUNK, path
             )
-        for chunk in range(max(chunks, 1)):
-            yield frames.read_chunk(path, chunk)
+        yield MartFrames(
+            [functools.partial(frames.read_chunk, path, chunk) for chunk in range(max(chunks, 1))],
+            rows,
+        )
 
 
 def remove_leftover_frames(data_dir: Path) -> list[Path]:
@@ -189,11 +211,13 @@ def remove_leftover_frames(data_dir: Path) -> list[Path]:
     return remove_leftover_folders(data_dir, FRAMES_FOLDER_PREFIX)
 
 
-def agg_frames(warehouse: WarehouseResource) -> Iterator[pd.DataFrame]:
+@contextmanager
+def agg_frames(warehouse: WarehouseResource) -> Iterator[MartFrames]:
     """The region x month frame in one piece: ten rows a month, and its completeness helpers
-    compare months with each other."""
+    compare months with each other (so it is validated in the check's process)."""
     with warehouse.read_connection() as con:
-        yield frames.agg_frame(con)
+        frame = frames.agg_frame(con)
+    yield MartFrames([lambda: frame], len(frame))
 
 
 fct_stop_episodes_expectations = _mart_check(

@@ -161,9 +161,10 @@ def fct_stop_episodes_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def write_chunks(
     con: duckdb.DuckDBPyConnection, query: str, key: str, max_keys: int, path: Path
-) -> int:
+) -> tuple[int, int]:
     """Write the rows of ``query`` to the Parquet file ``path``, numbered in chunks of at most
-    ``max_keys`` values of ``key`` (all rows of one value in one chunk); return the count.
+    ``max_keys`` values of ``key`` (all rows of one value in one chunk); return the number of
+    chunks and of rows.
 
     Why: a mart's frame grows with history (7 million episodes at 100 x the Netherlands over
     ten years, 6 GiB in pandas and GX). Its helper columns need every row (windows over a
@@ -184,9 +185,11 @@ def write_chunks(
         """
     )
     with duckdb.connect() as local:
-        return local.execute(
-            f"select coalesce(max({CHUNK_COLUMN}) + 1, 0) from read_parquet(?)", [str(path)]
-        ).fetchone()[0]
+        chunks, rows = local.execute(
+            f"select coalesce(max({CHUNK_COLUMN}) + 1, 0), count(*) from read_parquet(?)",
+            [str(path)],
+        ).fetchone()
+    return chunks, rows
 
 
 def read_chunk(path: Path, chunk: int) -> pd.DataFrame:

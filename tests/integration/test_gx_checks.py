@@ -335,13 +335,20 @@ def test_overlapping_episodes_of_one_location_fail_the_episode_suite(tmp_path, m
     assert [row["episode_id"] for row in outcome.sample_rows] == ["b"]
 
 
-def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monkeypatch):
-    """Chunks of two episodes: a duplicate id stays in one chunk, an overlap spanning chunks is
-    still found (it is computed over the whole mart), and the counts add up."""
+@pytest.mark.parametrize("gx_workers", [1, 2])
+def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(
+    tmp_path, monkeypatch, gx_workers
+):
+    """Chunks of two episodes, in the check's process or in two worker processes: a duplicate
+    id stays in one chunk, an overlap spanning chunks is still found (it is computed over the
+    whole mart), and the counts add up."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
     monkeypatch.setattr(gx_checks, "MART_ROWS_PER_CHUNK", 2)
+    monkeypatch.setenv("SEH_GX_WORKERS", str(gx_workers))
+    if gx_workers > 1:
+        monkeypatch.setattr(workers, "MIN_ROWS_FOR_WORKERS", 0)  # workers even for six rows
     at = pd.Timestamp
     episodes = pd.DataFrame(
         {
@@ -369,6 +376,12 @@ def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(tmp_path,
     assert failed["roaz_regio"] == 1
     assert failed["einde_at, begin_at"] == 1
 
+    if gx_workers > 1:
+
+        def not_here(*args):
+            raise AssertionError("the workers validate, not the check's process")
+
+        monkeypatch.setattr(workers, "validate", not_here)  # the spawned workers import afresh
     result = materialize(
         [_stand_in("fct_stop_episodes"), fct_stop_episodes_expectations],
         resources={"warehouse": WarehouseResource(path=str(warehouse))},
@@ -378,6 +391,7 @@ def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(tmp_path,
     (evaluation,) = result.get_asset_check_evaluations()
     expected = gx_checks.gx_check_result([whole])
     assert evaluation.metadata["chunks"].value == 3
+    assert evaluation.metadata["gx_workers"].value == gx_workers
     assert not evaluation.passed and evaluation.severity == expected.severity
     for key in ("rows_checked", "failed/critical", "failed/warning"):
         assert evaluation.metadata[key].value == expected.metadata[key].value, key
