@@ -3,11 +3,13 @@
 GX validates a pandas frame in one thread, and a backfill's raw check is tens of chunks (89
 at 100 x the Netherlands over ten years, about ten minutes in one process). Chunks are
 independent: every raw expectation holds per row or per export day, and a chunk holds whole
-days (``orchestration.checks.gx_checks``). So each chunk's frames are built and validated by
-worker processes that each load the GX context once and open the warehouse read-only as the
-check does (building a frame is a third of a chunk's time, and handing a built frame to a
-process would cost as much again in pickling); the results come back in the order of the
-chunks, so merging them gives what one process gives. The workers store the validation
+days (``orchestration.checks.gx_checks``); so are the episodes mart's (a chunk holds whole
+episode ids, and the helper columns are computed over the whole mart before it is split). So
+each chunk's frames are built and validated by worker processes that each load the GX context
+once and open the warehouse read-only as the check does, or read the mart's spilled chunk
+(building a frame is a third of a chunk's time, and handing a built frame to a process would
+cost as much again in pickling); the results come back in the order of the chunks, so merging
+them gives what one process gives. The workers store the validation
 results in the data dir's GX stores, where the check's own context finds them to build the
 Data Docs once.
 
