@@ -63,7 +63,8 @@ RAW_ROWS_PER_CHUNK = 500_000
 # to worker processes too.
 MART_ROWS_PER_CHUNK = 500_000
 # DuckDB's memory while it computes and spills that frame, in the Dagster process: it spills
-# beyond this (7 s at 3.4 GiB unbounded, 11 s at 1.1 GiB, at 100 x 10 years).
+# beyond this (at 100 x 10 years, 13.6 million episodes: 40 s at 1GB, 24 s at 4GB, which would
+# put a second 4 GiB process beside the dbt build's; docs/performance.md).
 CHECK_FRAME_MEMORY_LIMIT = "1GB"
 FRAMES_FOLDER_PREFIX = ".gx-frames-"
 MAX_SAMPLE_ROWS = 25

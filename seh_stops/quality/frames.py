@@ -166,11 +166,12 @@ def write_chunks(
     ``max_keys`` values of ``key`` (all rows of one value in one chunk); return the number of
     chunks and of rows.
 
-    Why: a mart's frame grows with history (7 million episodes at 100 x the Netherlands over
-    ten years, 6 GiB in pandas and GX). Its helper columns need every row (windows over a
-    location's history), so DuckDB computes the frame once and spills it here, the warehouse
-    is closed again in seconds, and GX validates one chunk at a time (``read_chunk``): an
-    expectation on one row, or on the rows sharing a key (unique), sees the same rows.
+    Why: a mart's frame grows with history (13.6 million episodes of both definities at 100 x
+    the Netherlands over ten years, far beyond a GiB in pandas and GX). Its helper columns
+    need every row (windows over a location's history), so DuckDB computes the frame once and
+    spills it here, the warehouse is closed again in seconds, and each process that validates
+    holds one chunk at a time (``read_chunk``): an expectation on one row, or on the rows
+    sharing a key (unique), sees the same rows.
     """
     quoted = str(path).replace("'", "''")
     con.execute(
