@@ -63,8 +63,8 @@ RAW_ROWS_PER_CHUNK = 500_000
 # to worker processes too.
 MART_ROWS_PER_CHUNK = 500_000
 # DuckDB's memory while it computes and spills that frame, in the Dagster process: it spills
-# beyond this (at 100 x 10 years, 13.6 million episodes: 40 s at 1GB, 24 s at 4GB, which would
-# put a second 4 GiB process beside the dbt build's; docs/performance.md).
+# beyond this (at 100 x 10 years, 13.6 million episodes: 40 s at 1GB, 24 s at 4GB, where the
+# Dagster process grows as large as the dbt build's DuckDB; docs/performance.md).
 CHECK_FRAME_MEMORY_LIMIT = "1GB"
 FRAMES_FOLDER_PREFIX = ".gx-frames-"
 MAX_SAMPLE_ROWS = 25
