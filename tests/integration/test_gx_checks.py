@@ -214,6 +214,20 @@ def test_a_clean_day_passes(tmp_path, monkeypatch):
     assert AssetKey("downstream_of_raw") in materialized
 
 
+def validate_in(gx_workers: int, monkeypatch) -> None:
+    """Make a check validate in its own process (1) or in ``gx_workers`` worker processes,
+    even for a few rows; with workers, the check's process cannot validate, so only they can
+    pass. (``run_checkpoint`` validates through ``gx_context`` and still works here.)"""
+    monkeypatch.setenv("SEH_GX_WORKERS", str(gx_workers))
+    if gx_workers > 1:
+        monkeypatch.setattr(workers, "MIN_ROWS_FOR_WORKERS", 0)
+
+        def not_here(*args):
+            raise AssertionError("the workers validate, not the check's process")
+
+        monkeypatch.setattr(workers, "validate", not_here)  # the spawned workers import afresh
+
+
 @pytest.mark.parametrize("gx_workers", [1, 2])
 def test_a_backfill_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monkeypatch, gx_workers):
     """Three broken days, validated a day at a time, in the check's process or in two worker
@@ -221,14 +235,7 @@ def test_a_backfill_checked_in_chunks_finds_what_one_frame_finds(tmp_path, monke
     data_dir = tmp_path / "data"
     monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
     monkeypatch.setattr(gx_checks, "RAW_ROWS_PER_CHUNK", 4)  # every day is a chunk of its own
-    monkeypatch.setenv("SEH_GX_WORKERS", str(gx_workers))
-    if gx_workers > 1:
-        monkeypatch.setattr(workers, "MIN_ROWS_FOR_WORKERS", 0)  # workers even for tiny days
-
-        def not_here(*args):
-            raise AssertionError("the workers validate, not the check's process")
-
-        monkeypatch.setattr(workers, "validate", not_here)  # the spawned workers import afresh
+    validate_in(gx_workers, monkeypatch)
     monkeypatch.setenv("SEH_DQ_BLOCK_FLOOR", "0")  # tiny days: every dirty row counts at scale
     days = [date(2023, 1, 10), date(2023, 1, 11), date(2023, 1, 12)]
     for offset, day in enumerate(days):
@@ -346,9 +353,7 @@ def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(
     data_dir.mkdir()
     monkeypatch.setenv("SEH_DATA_DIR", str(data_dir))
     monkeypatch.setattr(gx_checks, "MART_ROWS_PER_CHUNK", 2)
-    monkeypatch.setenv("SEH_GX_WORKERS", str(gx_workers))
-    if gx_workers > 1:
-        monkeypatch.setattr(workers, "MIN_ROWS_FOR_WORKERS", 0)  # workers even for six rows
+    validate_in(gx_workers, monkeypatch)
     at = pd.Timestamp
     episodes = pd.DataFrame(
         {
@@ -376,12 +381,6 @@ def test_the_episode_mart_checked_in_chunks_finds_what_one_frame_finds(
     assert failed["roaz_regio"] == 1
     assert failed["einde_at, begin_at"] == 1
 
-    if gx_workers > 1:
-
-        def not_here(*args):
-            raise AssertionError("the workers validate, not the check's process")
-
-        monkeypatch.setattr(workers, "validate", not_here)  # the spawned workers import afresh
     result = materialize(
         [_stand_in("fct_stop_episodes"), fct_stop_episodes_expectations],
         resources={"warehouse": WarehouseResource(path=str(warehouse))},
